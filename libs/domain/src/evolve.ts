@@ -1,0 +1,131 @@
+import type { DelegatedAdminSnapshot } from '@mp/contracts';
+import { CustomerEvent } from './customer-events';
+import { CustomerState, RequestStep, RequestView } from './customer-state';
+
+/**
+ * Folds one event into a customer's state. Pure and idempotent: events carry the resulting state
+ * of what they changed, and a request's history is keyed by event id, so a replay changes nothing.
+ */
+export function evolve(state: CustomerState, event: CustomerEvent): CustomerState {
+  switch (event.type) {
+    case 'CustomerRegistered': {
+      const { name, country, admins, webhookUrl, email } = event.data;
+      return { ...state, profile: { name, country, admins: [...admins], webhookUrl, email } };
+    }
+    case 'CustomerAdminAdded': {
+      if (!state.profile || state.profile.admins.includes(event.data.userId)) return state;
+      return { ...state, profile: { ...state.profile, admins: [...state.profile.admins, event.data.userId] } };
+    }
+    case 'CustomerAdminRemoved': {
+      if (!state.profile) return state;
+      return { ...state, profile: { ...state.profile, admins: state.profile.admins.filter((id) => id !== event.data.userId) } };
+    }
+    case 'SubscriptionCreated': {
+      const { subscriptionId, customerId, partnerOfRecordId, service, quantity } = event.data;
+      const subscription = { subscriptionId, customerId, partnerOfRecordId, service, quantity, status: 'active' as const };
+      return { ...state, subscriptions: { ...state.subscriptions, [subscriptionId]: subscription } };
+    }
+    case 'SubscriptionCancelled':
+      return updateSubscription(state, event.data.subscriptionId, { status: 'cancelled' });
+    case 'PartnerOfRecordChanged':
+      return updateSubscription(state, event.data.subscriptionId, { partnerOfRecordId: event.data.partnerOfRecordId });
+
+    case 'RelationshipRequested': {
+      const d = event.data;
+      const request: RequestView = {
+        requestId: d.requestId,
+        customerId: d.customerId,
+        resellerId: d.resellerId,
+        services: [...d.services],
+        delegatedAdmin: d.delegatedAdmin,
+        channel: d.channel,
+        indirectProviderId: d.indirectProviderId,
+        message: d.message,
+        requestedBy: d.requestedBy,
+        status: 'pending',
+        requestedAt: d.requestedAt,
+        expiresAt: d.expiresAt,
+        updatedAt: d.requestedAt,
+        history: [],
+      };
+      return putRequest(state, state.requests[d.requestId] ?? request, step(event, 'pending', d.requestedBy.userId));
+    }
+    case 'RequestRejected': {
+      const d = event.data;
+      if (d.command !== 'RequestRelationship' || state.requests[d.requestId]) return state;
+      const request: RequestView = {
+        requestId: d.requestId,
+        customerId: d.customerId,
+        resellerId: d.resellerId,
+        services: [],
+        requestedBy: d.actor,
+        status: 'rejected',
+        rejection: d.reason,
+        requestedAt: event.time,
+        updatedAt: event.time,
+        history: [],
+      };
+      return putRequest(state, request, step(event, 'rejected', d.actor.userId, d.reason));
+    }
+    case 'RequestCancelled':
+      return changeRequest(state, event.data.requestId, step(event, 'cancelled', event.data.cancelledBy.userId));
+    case 'RequestExpired':
+      return changeRequest(state, event.data.requestId, step(event, 'expired'));
+    case 'RequestDeclined':
+      return changeRequest(state, event.data.requestId, step(event, 'declined', event.data.declinedBy.userId, event.data.reason));
+
+    case 'RelationshipEstablished':
+    case 'RelationshipUpdated': {
+      const withRelationship = putRelationship(state, event.data.relationship);
+      return changeRequest(withRelationship, event.data.requestId, step(event, 'approved', event.data.approvedBy.userId));
+    }
+    case 'RelationshipEnded':
+      return putRelationship(state, event.data.relationship);
+    case 'DelegatedAdminGranted':
+    case 'DelegatedAdminRevoked':
+    case 'DelegatedAdminExtended':
+    case 'DelegatedAdminExpired':
+      return putDelegatedAdmin(state, event.data.resellerId, event.data.delegatedAdmin);
+  }
+}
+
+export function foldCustomer(state: CustomerState, events: CustomerEvent[]): CustomerState {
+  return events.reduce(evolve, state);
+}
+
+function step(event: CustomerEvent, status: RequestStep['status'], by?: string, reason?: string): RequestStep {
+  return { eventId: event.id, type: event.type, at: event.time, status, by, reason };
+}
+
+function putRequest(state: CustomerState, request: RequestView, change: RequestStep): CustomerState {
+  if (request.history.some((h) => h.eventId === change.eventId)) return state;
+  const updated: RequestView = { ...request, status: change.status, updatedAt: change.at, history: [...request.history, change] };
+  return { ...state, requests: { ...state.requests, [request.requestId]: updated } };
+}
+
+/** A request that is no longer pending stays as it is: a terminal state is never left. */
+function changeRequest(state: CustomerState, requestId: string, change: RequestStep): CustomerState {
+  const request = state.requests[requestId];
+  if (!request || request.status !== 'pending') return state;
+  return putRequest(state, request, change);
+}
+
+function putRelationship(state: CustomerState, relationship: CustomerState['relationships'][string]): CustomerState {
+  return { ...state, relationships: { ...state.relationships, [relationship.resellerId]: relationship } };
+}
+
+function putDelegatedAdmin(state: CustomerState, resellerId: string, delegatedAdmin: DelegatedAdminSnapshot): CustomerState {
+  const relationship = state.relationships[resellerId];
+  if (!relationship) return state;
+  return putRelationship(state, { ...relationship, delegatedAdmin });
+}
+
+function updateSubscription(
+  state: CustomerState,
+  subscriptionId: string,
+  change: Partial<CustomerState['subscriptions'][string]>,
+): CustomerState {
+  const subscription = state.subscriptions[subscriptionId];
+  if (!subscription) return state;
+  return { ...state, subscriptions: { ...state.subscriptions, [subscriptionId]: { ...subscription, ...change } } };
+}

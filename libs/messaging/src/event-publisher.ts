@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { CloudEvent, MessageType, ProducedEvent, specOf } from '@mp/contracts';
+import { Kafka, Message, Producer } from 'kafkajs';
+import { envelopeFor, Origin, OutgoingMessage, toKafkaMessage } from './envelopes';
+import { KafkaSettings, physicalTopic } from './kafka-settings';
+import { KAFKA_SETTINGS } from './tokens';
+
+/**
+ * The one way a service writes to Kafka: an idempotent producer, acks from all replicas, and
+ * envelopes whose ids derive from their cause, so a retry re-sends the same ids.
+ */
+@Injectable()
+export class EventPublisher implements OnApplicationShutdown {
+  private readonly logger = new Logger(EventPublisher.name);
+  private readonly producer: Producer;
+  private connecting?: Promise<void>;
+
+  constructor(
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    kafka: Kafka,
+  ) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= this.producer.connect();
+    return this.connecting;
+  }
+
+  /** Emits what a decision produced, in order, each to its topic. Returns the envelopes sent. */
+  async publish(origin: Origin, messages: OutgoingMessage[], now = new Date()): Promise<ProducedEvent[]> {
+    const envelopes = messages.map((m, index) => envelopeFor(this.settings.service, origin, m, index, now));
+    await this.send(envelopes);
+    return envelopes;
+  }
+
+  /** Sends ready-made envelopes (upstream messages, replays), grouped by topic in one request. */
+  async send(envelopes: CloudEvent[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const envelope of envelopes) {
+      const topic = physicalTopic(this.settings, specOf(envelope.type as MessageType).topic);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), toKafkaMessage(envelope)]);
+    }
+    await this.connect();
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  }
+
+  /** Sends raw messages to a contract topic (dead letters, replays keep their bytes untouched). */
+  async sendRaw(topic: string, messages: Message[]): Promise<void> {
+    await this.connect();
+    await this.producer.send({ topic: physicalTopic(this.settings, topic), acks: -1, messages });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.connecting) return;
+    await this.producer.disconnect().catch((error) => this.logger.warn(`producer disconnect: ${error}`));
+  }
+}

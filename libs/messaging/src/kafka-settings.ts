@@ -1,0 +1,81 @@
+import { Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
+
+/** How a service reaches Kafka, read once from the environment (DESIGN §3). */
+export interface KafkaSettings {
+  brokers: string[];
+  /** The service's name: the client id, the consumer group and the `source` of what it produces. */
+  service: string;
+  groupId: string;
+  /**
+   * Prepended to every topic and group name. Empty in production, where the contract's names are
+   * used as they are; tests set one so that runs never see each other's messages.
+   */
+  namespace: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Attempts at a handler that throws before its message goes to the dead letters. */
+  handlerAttempts: number;
+  retryBackoffMs: number;
+  ssl: boolean;
+  sasl?: SASLOptions;
+}
+
+type Env = Record<string, string | undefined>;
+
+function intFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}
+
+function saslFrom(env: Env): SASLOptions | undefined {
+  const mechanism = env.KAFKA_SASL_MECHANISM;
+  if (!mechanism) return undefined;
+  const username = env.KAFKA_SASL_USERNAME ?? '';
+  const password = env.KAFKA_SASL_PASSWORD ?? '';
+  switch (mechanism.toLowerCase()) {
+    case 'plain':
+      return { mechanism: 'plain', username, password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username, password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username, password };
+    default:
+      throw new Error(`KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512, got "${mechanism}"`);
+  }
+}
+
+export function kafkaSettingsFromEnv(service: string, env: Env = process.env): KafkaSettings {
+  const namespace = env.KAFKA_NAMESPACE ?? '';
+  return {
+    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    service,
+    groupId: `${namespace}${env.KAFKA_GROUP_ID ?? service}`,
+    namespace,
+    partitions: intFrom(env, 'KAFKA_PARTITIONS', 6),
+    replicationFactor: intFrom(env, 'KAFKA_REPLICATION_FACTOR', 1),
+    handlerAttempts: Math.max(1, intFrom(env, 'KAFKA_HANDLER_ATTEMPTS', 5)),
+    retryBackoffMs: intFrom(env, 'KAFKA_RETRY_BACKOFF_MS', 200),
+    ssl: env.KAFKA_SSL === 'true',
+    sasl: saslFrom(env),
+  };
+}
+
+/** The physical topic for a contract topic name. */
+export function physicalTopic(settings: Pick<KafkaSettings, 'namespace'>, topic: string): string {
+  return `${settings.namespace}${topic}`;
+}
+
+export function createKafka(settings: KafkaSettings, clientSuffix = ''): Kafka {
+  const config: KafkaConfig = {
+    clientId: `${settings.service}${clientSuffix}`,
+    brokers: settings.brokers,
+    ssl: settings.ssl,
+    sasl: settings.sasl,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+  };
+  return new Kafka(config);
+}

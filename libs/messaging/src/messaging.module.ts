@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { EventPublisher } from './event-publisher';
+import { createKafka, kafkaSettingsFromEnv, KafkaSettings } from './kafka-settings';
+import { KafkaTransport } from './kafka-transport.server';
+import { TopicProvisioner } from './topic-provisioner';
+import { KAFKA_SETTINGS } from './tokens';
+
+/** Kafka for one service: its settings, client, publisher, topic provisioning and transport. */
+@Module({})
+export class MessagingModule {
+  static forService(service: string): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: KAFKA_SETTINGS, useFactory: () => kafkaSettingsFromEnv(service) },
+        { provide: Kafka, useFactory: (settings: KafkaSettings) => createKafka(settings), inject: [KAFKA_SETTINGS] },
+        EventPublisher,
+        TopicProvisioner,
+        KafkaTransport,
+      ],
+      exports: [KAFKA_SETTINGS, Kafka, EventPublisher, TopicProvisioner, KafkaTransport],
+    };
+  }
+}

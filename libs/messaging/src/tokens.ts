@@ -1,0 +1,1 @@
+export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');

@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ALL_TOPICS, Topics } from '@mp/contracts';
+import { ITopicConfig, Kafka } from 'kafkajs';
+import { KafkaSettings, physicalTopic } from './kafka-settings';
+import { KAFKA_SETTINGS } from './tokens';
+
+/** Retention per topic: event history is kept forever so read models can be rebuilt (DESIGN §7). */
+function configFor(topic: string): ITopicConfig['configEntries'] {
+  const forever = [{ name: 'retention.ms', value: '-1' }];
+  if (topic === Topics.requestCommands || topic === Topics.consentCommands) {
+    return [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }];
+  }
+  return forever;
+}
+
+/**
+ * Creates the contract's topics at start, idempotently: the broker never auto-creates them.
+ * Every service does it, so whichever starts first leaves the cluster ready for the others.
+ */
+@Injectable()
+export class TopicProvisioner {
+  private readonly logger = new Logger(TopicProvisioner.name);
+
+  constructor(
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    private readonly kafka: Kafka,
+  ) {}
+
+  async ensureTopics(topics: readonly string[] = ALL_TOPICS): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(physicalTopic(this.settings, t)));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic: physicalTopic(this.settings, topic),
+          numPartitions: this.settings.partitions,
+          replicationFactor: this.settings.replicationFactor,
+          configEntries: configFor(topic),
+        })),
+      });
+      this.logger.log(`created topics: ${missing.join(', ')}`);
+    } catch (error) {
+      // Another service may have created them a moment ago: that is success too.
+      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

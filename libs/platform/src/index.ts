@@ -1,0 +1,4 @@
+export * from './clock.module';
+export * from './health.controller';
+export * from './service.module';
+export * from './bootstrap';

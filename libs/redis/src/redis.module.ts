@@ -1,0 +1,30 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { redisSettingsFromEnv } from './redis-settings';
+
+export const REDIS = Symbol('REDIS');
+
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** One ioredis client per service, every key under `REDIS_KEY_PREFIX`. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      useFactory: () => {
+        const { url, keyPrefix } = redisSettingsFromEnv();
+        return new Redis(url, { keyPrefix, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+      },
+    },
+    RedisCloser,
+  ],
+  exports: [REDIS],
+})
+export class RedisModule {}

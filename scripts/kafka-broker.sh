@@ -1,0 +1,379 @@
+#!/usr/bin/env bash
+# A local single-node Kafka broker (KRaft, combined broker+controller) without Docker.
+#
+#   bash scripts/kafka-broker.sh fetch    copy the Kafka jars with Maven into .cache/kafka/<version>/libs
+#   bash scripts/kafka-broker.sh start    start a broker unless one already answers (idempotent)
+#   bash scripts/kafka-broker.sh stop     stop the broker this script started
+#   bash scripts/kafka-broker.sh status   tell whether a broker answers (exit 0 if it does, 1 if not)
+#   bash scripts/kafka-broker.sh wipe     stop, then delete the broker's data (.cache/kafka/run)
+#
+# Environment:
+#   KAFKA_BROKERS          where clients connect; its first host:port is the one checked and
+#                          started (default 127.0.0.1:${KAFKA_PORT})
+#   KAFKA_PORT             PLAINTEXT port, used when KAFKA_BROKERS is not set (default 9092)
+#   KAFKA_CONTROLLER_PORT  KRaft controller port (default 9093)
+#   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer (default 60)
+#   KAFKA_HEAP_OPTS        JVM heap flags (default -Xms256m -Xmx768m)
+#   JAVA_HOME              JDK to run the broker with (default: java on PATH)
+#
+# The broker always binds and advertises 127.0.0.1. Its log is .cache/kafka/run/broker.log.
+# Kafka stays on 3.9.x: kafkajs 2.2.4 cannot talk to Kafka 4.x.
+set -euo pipefail
+
+KAFKA_VERSION=3.9.1
+
+SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
+ROOT="$(cd -- "$SCRIPT_DIR/.." && pwd -P)"
+POM="$SCRIPT_DIR/kafka/pom.xml"
+PING="$SCRIPT_DIR/kafka-ping.mjs"
+
+CACHE="$ROOT/.cache/kafka"
+LIBS="$CACHE/$KAFKA_VERSION/libs"
+LIBS_MARKER="$LIBS/.complete"
+RUN="$CACHE/run"
+DATA="$RUN/data"
+PROPS="$RUN/server.properties"
+LOG4J="$RUN/log4j.properties"
+LOG="$RUN/broker.log"
+OUT="$RUN/broker.out"
+PIDFILE="$RUN/broker.pid"
+LOCKFILE="$CACHE/broker.lock"
+CLUSTER_ID_FILE="$RUN/cluster.id"
+
+# --- addresses ---------------------------------------------------------------------------
+if [[ -n "${KAFKA_BROKERS:-}" ]]; then
+  FIRST="${KAFKA_BROKERS%%,*}"
+  FIRST="${FIRST//[[:space:]]/}"
+  FIRST="${FIRST#*://}"
+  PORT="${FIRST##*:}"
+  if [[ "$FIRST" != *:* || ! "$PORT" =~ ^[0-9]+$ ]]; then
+    echo "kafka: cannot read host:port from KAFKA_BROKERS='$KAFKA_BROKERS'" >&2
+    exit 2
+  fi
+else
+  PORT="${KAFKA_PORT:-9092}"
+  FIRST="127.0.0.1:$PORT"
+fi
+CPORT="${KAFKA_CONTROLLER_PORT:-9093}"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
+HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
+
+if [[ -n "${JAVA_HOME:-}" ]]; then
+  JAVA="$JAVA_HOME/bin/java"
+else
+  JAVA="java"
+fi
+
+log() { echo "kafka: $*"; }
+die() {
+  echo "kafka: $*" >&2
+  exit 1
+}
+
+# --- helpers -----------------------------------------------------------------------------
+answers() { # a real Kafka check, not just an open port
+  node "$PING" "$FIRST" >/dev/null 2>&1
+}
+
+port_open() { # $1 port on 127.0.0.1
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# The pid in the pid file, if it is a live broker that this script started; else nothing.
+our_pid() {
+  [[ -f "$PIDFILE" ]] || return 0
+  local pid
+  pid="$(tr -dc '0-9' <"$PIDFILE")"
+  [[ -n "$pid" ]] || return 0
+  kill -0 "$pid" 2>/dev/null || return 0
+  # Guard against a reused pid: the process must be a kafka.Kafka JVM using our config.
+  if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "kafka.Kafka $PROPS"; then
+    echo "$pid"
+  fi
+}
+
+LOG_FROM_LINE=1 # broker.log appends across runs; show only what this start wrote
+
+show_log_tail() {
+  if [[ -s "$OUT" ]]; then
+    echo "----- ${OUT#"$ROOT"/} -----" >&2
+    tail -n 20 "$OUT" >&2
+  fi
+  if [[ -s "$LOG" ]]; then
+    echo "----- last lines of ${LOG#"$ROOT"/} (this start) -----" >&2
+    tail -n "+$LOG_FROM_LINE" "$LOG" | tail -n 40 >&2
+  fi
+  echo "-----" >&2
+}
+
+# One start/stop/wipe at a time (e.g. two test runners calling start in parallel).
+# The lock is on fd 9; the broker JVM is started with 9>&- so it does not keep holding it.
+take_lock() {
+  mkdir -p "$CACHE"
+  exec 9>"$LOCKFILE"
+  if command -v flock >/dev/null 2>&1; then
+    flock -w 120 9 || die "another kafka-broker.sh has held $LOCKFILE for 120 s"
+  fi
+}
+
+jar_count() {
+  local jars=("$LIBS"/*.jar)
+  echo "${#jars[@]}"
+}
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || die "$1 not found on PATH ($2)"
+}
+
+# --- fetch -------------------------------------------------------------------------------
+cmd_fetch() {
+  if [[ -f "$LIBS_MARKER" ]]; then
+    log "jars for Kafka $KAFKA_VERSION already in ${LIBS#"$ROOT"/} ($(jar_count) jars)"
+    return 0
+  fi
+  need mvn "Maven is needed to fetch the Kafka jars"
+  local t0=$SECONDS tmp
+  mkdir -p "$CACHE/$KAFKA_VERSION"
+  tmp="$(mktemp -d "$CACHE/$KAFKA_VERSION/libs.tmp.XXXXXX")"
+  log "fetching Kafka $KAFKA_VERSION jars with Maven..."
+  if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
+    -DoutputDirectory="$tmp" -DincludeScope=runtime; then
+    rm -rf "$tmp"
+    die "mvn dependency:copy-dependencies failed"
+  fi
+  ls "$tmp"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null 2>&1 || {
+    rm -rf "$tmp"
+    die "Maven finished but kafka_2.13-$KAFKA_VERSION.jar is missing"
+  }
+  chmod 755 "$tmp" # mktemp -d makes it 0700
+  rm -rf "$LIBS"
+  mv "$tmp" "$LIBS"
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$LIBS_MARKER"
+  log "fetched $(jar_count) jars into ${LIBS#"$ROOT"/} in $((SECONDS - t0)) s"
+}
+
+# --- config ------------------------------------------------------------------------------
+write_config() {
+  mkdir -p "$DATA"
+  cat >"$PROPS" <<EOF
+# Written by scripts/kafka-broker.sh on every start; edits here are overwritten.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CPORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$DATA
+num.partitions=3
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+min.insync.replicas=1
+auto.create.topics.enable=false
+group.initial.rebalance.delay.ms=0
+EOF
+
+  cat >"$LOG4J" <<EOF
+# Written by scripts/kafka-broker.sh: everything goes to broker.log, nothing to the console.
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=$LOG
+log4j.appender.file.Append=true
+log4j.appender.file.MaxFileSize=50MB
+log4j.appender.file.MaxBackupIndex=2
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+
+log4j.logger.kafka=INFO
+log4j.logger.org.apache.kafka=INFO
+log4j.logger.org.apache.zookeeper=WARN
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.kafka.network.RequestChannel\$=WARN
+log4j.logger.kafka.log.LogCleaner=WARN
+log4j.logger.state.change.logger=WARN
+log4j.logger.kafka.authorizer.logger=WARN
+log4j.logger.org.apache.kafka.clients=WARN
+EOF
+}
+
+cluster_id() {
+  local id=""
+  # Storage that is already formatted carries its own id; reuse it so the two always agree.
+  if [[ -f "$DATA/meta.properties" ]]; then
+    id="$(sed -n 's/^cluster\.id=//p' "$DATA/meta.properties" | tr -d '[:space:]')"
+  fi
+  if [[ -z "$id" && -s "$CLUSTER_ID_FILE" ]]; then
+    id="$(tr -d '[:space:]' <"$CLUSTER_ID_FILE")"
+  fi
+  if [[ -z "$id" ]]; then
+    id="$("$JAVA" -cp "$LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 | tr -d '[:space:]')"
+    [[ -n "$id" ]] || die "kafka.tools.StorageTool random-uuid printed nothing"
+  fi
+  echo "$id" >"$CLUSTER_ID_FILE"
+  echo "$id"
+}
+
+# --- start -------------------------------------------------------------------------------
+wait_until_answers() { # $1 pid
+  local pid=$1 deadline=$((SECONDS + START_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$PIDFILE"
+      show_log_tail
+      die "the broker (pid $pid) exited during start-up"
+    fi
+    if answers; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  show_log_tail
+  die "no answer on $FIRST after ${START_TIMEOUT} s (broker pid $pid still running; see ${LOG#"$ROOT"/})"
+}
+
+cmd_start() {
+  if answers; then
+    log "a broker already answers on $FIRST; reusing it"
+    return 0
+  fi
+  take_lock
+  if answers; then # a parallel start finished while we waited for the lock
+    log "a broker already answers on $FIRST; reusing it"
+    return 0
+  fi
+
+  local t0=$SECONDS pid
+  pid="$(our_pid)"
+  if [[ -n "$pid" ]] && ! grep -qx "listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT" "$PROPS" 2>/dev/null; then
+    die "this script's broker (pid $pid) is running with other ports ($(sed -n 's/^listeners=//p' "$PROPS"));" \
+      "stop it first: bash scripts/kafka-broker.sh stop"
+  fi
+  if [[ -n "$pid" ]]; then
+    # Ours, but not answering yet (still starting, or started by a parallel call): wait for it.
+    log "broker pid $pid is running but not answering yet; waiting..."
+    wait_until_answers "$pid"
+    log "broker answers on $FIRST (pid $pid)"
+    return 0
+  fi
+  rm -f "$PIDFILE"
+
+  local p
+  for p in "$PORT" "$CPORT"; do
+    if port_open "$p"; then
+      die "port $p on 127.0.0.1 is taken by something that is not an answering Kafka broker;" \
+        "free it or choose other ports (KAFKA_BROKERS / KAFKA_PORT, KAFKA_CONTROLLER_PORT)"
+    fi
+  done
+
+  need node "node runs the readiness check"
+  [[ -x "$JAVA" ]] || command -v "$JAVA" >/dev/null 2>&1 || die "java not found ($JAVA); install a JDK 17+ or set JAVA_HOME"
+
+  cmd_fetch
+  write_config
+
+  local cid
+  cid="$(cluster_id)"
+  # Formatting is a one-time step; skipping it on formatted storage saves a JVM start (~1 s).
+  if [[ ! -f "$DATA/meta.properties" ]]; then
+    if ! "$JAVA" -Dlog4j.configuration="file:$LOG4J" -cp "$LIBS/*" \
+      kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted >"$RUN/format.out" 2>&1; then
+      cat "$RUN/format.out" >&2
+      die "formatting the storage in ${DATA#"$ROOT"/} failed (try: bash scripts/kafka-broker.sh wipe)"
+    fi
+  fi
+
+  log "starting Kafka $KAFKA_VERSION on $FIRST (controller 127.0.0.1:$CPORT, data ${DATA#"$ROOT"/})..."
+  : >"$OUT"
+  if [[ -f "$LOG" ]]; then
+    LOG_FROM_LINE=$(($(wc -l <"$LOG") + 1))
+  fi
+  # setsid: a new session, so the broker outlives the calling shell and its Ctrl-C.
+  # In a script job control is off, so the background child is not a group leader and
+  # setsid execs java in place: $! is the JVM's own pid.
+  # shellcheck disable=SC2086 # HEAP_OPTS is a list of flags
+  nohup setsid "$JAVA" $HEAP_OPTS \
+    -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$LOG4J" \
+    -Dkafka.logs.dir="$RUN" \
+    -cp "$LIBS/*" kafka.Kafka "$PROPS" \
+    >>"$OUT" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$PIDFILE"
+
+  wait_until_answers "$pid"
+  log "broker answers on $FIRST (pid $pid) after $((SECONDS - t0)) s"
+}
+
+# --- stop / status / wipe ----------------------------------------------------------------
+cmd_stop() {
+  take_lock
+  local pid
+  pid="$(our_pid)"
+  if [[ -z "$pid" ]]; then
+    if [[ -f "$PIDFILE" ]]; then
+      rm -f "$PIDFILE"
+      log "no broker of ours is running (removed a stale pid file)"
+    else
+      log "no broker of ours is running"
+    fi
+    return 0
+  fi
+  local t0=$SECONDS
+  log "stopping broker pid $pid..."
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "still running after 30 s; sending KILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  rm -f "$PIDFILE"
+  log "stopped after $((SECONDS - t0)) s"
+}
+
+cmd_status() {
+  local pid
+  pid="$(our_pid)"
+  if answers; then
+    if [[ -n "$pid" ]]; then
+      log "a broker answers on $FIRST (started by this script, pid $pid)"
+    else
+      log "a broker answers on $FIRST (not started by this script)"
+    fi
+    return 0
+  fi
+  if [[ -n "$pid" ]]; then
+    log "no broker answers on $FIRST, but this script's broker (pid $pid) is running (starting up?)"
+  else
+    log "no broker answers on $FIRST"
+  fi
+  return 1
+}
+
+cmd_wipe() {
+  cmd_stop
+  rm -rf "$RUN"
+  log "deleted ${RUN#"$ROOT"/}"
+}
+
+usage() {
+  sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+case "${1:-}" in
+  fetch) cmd_fetch ;;
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  wipe) cmd_wipe ;;
+  -h | --help | help) usage ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac
