@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CloudEvent, MessageType, ProducedEvent, specOf } from '@mp/contracts';
-import { Kafka, Message, Producer } from 'kafkajs';
+import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { envelopeFor, Origin, OutgoingMessage, toKafkaMessage } from './envelopes';
 import { KafkaSettings, physicalTopic } from './kafka-settings';
 import { KAFKA_SETTINGS } from './tokens';
@@ -19,7 +19,15 @@ export class EventPublisher implements OnApplicationShutdown {
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
     kafka: Kafka,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // An idempotent producer must keep retrying, or a transient error could break its ordering.
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+      allowAutoTopicCreation: false,
+      // Java's murmur2 partitioning: a key lands where a Java client would put it too.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   connect(): Promise<void> {

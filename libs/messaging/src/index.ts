@@ -9,3 +9,4 @@ export * from './topic-provisioner';
 export * from './kafka-message.context';
 export * from './kafka-transport.server';
 export * from './messaging.module';
+export * from './rethrow-handler-errors.filter';

@@ -1,7 +1,7 @@
 import { INestApplication, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { KafkaTransport } from '@mp/messaging';
+import { KafkaTransport, RethrowHandlerErrorsFilter } from '@mp/messaging';
 import { Logger } from 'nestjs-pino';
 
 export interface ServiceOptions {
@@ -16,6 +16,7 @@ export interface ServiceOptions {
 /** Wires a service's Nest app: pino logs, the Kafka transport, graceful shutdown, OpenAPI. */
 export function configureServiceApp(app: INestApplication, options: ServiceOptions): INestApplication {
   app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new RethrowHandlerErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
   app.connectMicroservice({ strategy: app.get(KafkaTransport) }, { inheritAppConfig: true });
   app.enableShutdownHooks();
   if (options.openApi) {
