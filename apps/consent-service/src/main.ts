@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@mp/platform';
-import { CONSENT_SERVICE, ConsentServiceModule } from './consent-service.module';
+import { ConsentServiceModule } from './consent-service.module';
+import { consentServiceOptions } from './consent-service.options';
 
-void runService(ConsentServiceModule, { service: CONSENT_SERVICE, portEnv: 'CONSENT_PORT', defaultPort: 3002 });
+void runService(ConsentServiceModule, consentServiceOptions);

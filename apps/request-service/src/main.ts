@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@mp/platform';
-import { REQUEST_SERVICE, RequestServiceModule } from './request-service.module';
+import { RequestServiceModule } from './request-service.module';
+import { requestServiceOptions } from './request-service.options';
 
-void runService(RequestServiceModule, { service: REQUEST_SERVICE, portEnv: 'REQUEST_PORT', defaultPort: 3001 });
+void runService(RequestServiceModule, requestServiceOptions);

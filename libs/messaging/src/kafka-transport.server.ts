@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { CloudEvent, isMessageType, MessageCatalog, MessageType, Topics } from '@mp/contracts';
+import { CloudEvent, isMessageType, MessageCatalog, MessageType, TopicName, Topics } from '@mp/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { deadLetterFor, Failure } from './dead-letters';
@@ -46,6 +46,11 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return patterns as MessageType[];
   }
 
+  /** The contract topics this service consumes: those of the types it handles. */
+  subscribedTopics(): TopicName[] {
+    return [...new Set(this.handledTypes().map((type) => MessageCatalog[type].topic))];
+  }
+
   listen(callback: (error?: unknown) => void): void {
     this.start().then(() => callback(), callback);
   }
@@ -53,7 +58,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private async start(): Promise<void> {
     await this.topics.ensureTopics();
     await this.publisher.connect();
-    const topics = [...new Set(this.handledTypes().map((type) => MessageCatalog[type].topic))];
+    const topics = this.subscribedTopics();
     if (topics.length === 0) return;
 
     const consumer = this.kafka.consumer({

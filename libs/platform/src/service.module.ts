@@ -10,17 +10,22 @@ import { HealthController } from './health.controller';
 @Module({})
 export class ServiceModule {
   static forService(service: string): DynamicModule {
-    const pretty = process.env.LOG_PRETTY === 'true';
     return {
       module: ServiceModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            name: service,
-            level: process.env.LOG_LEVEL ?? 'info',
-            autoLogging: false,
-            transport: pretty ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res' } } : undefined,
-          },
+        // Read at start, not at import: tests set the environment after importing the modules.
+        LoggerModule.forRootAsync({
+          useFactory: () => ({
+            pinoHttp: {
+              name: service,
+              level: process.env.LOG_LEVEL ?? 'info',
+              autoLogging: false,
+              transport:
+                process.env.LOG_PRETTY === 'true'
+                  ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res' } }
+                  : undefined,
+            },
+          }),
         }),
         MessagingModule.forService(service),
         RedisModule,

@@ -64,16 +64,11 @@ export class AggregateStore<S> {
     return doc ? (JSON.parse(doc) as S) : undefined;
   }
 
+  /** One HGET per aggregate: auto-pipelined into about one round trip, and valid on Redis Cluster. */
   async getMany(ids: string[]): Promise<Map<string, S>> {
-    if (ids.length === 0) return new Map();
-    const pipeline = this.redis.pipeline();
-    ids.forEach((id) => pipeline.hget(this.docKey(id), 'doc'));
-    const results = (await pipeline.exec()) ?? [];
+    const docs = await Promise.all(ids.map((id) => this.redis.hget(this.docKey(id), 'doc')));
     const found = new Map<string, S>();
-    results.forEach(([error, doc], i) => {
-      if (error) throw error;
-      if (typeof doc === 'string') found.set(ids[i], JSON.parse(doc) as S);
-    });
+    docs.forEach((doc, i) => doc && found.set(ids[i], JSON.parse(doc) as S));
     return found;
   }
 

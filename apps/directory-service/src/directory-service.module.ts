@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { ServiceModule } from '@mp/platform';
+import { StateModule } from '@mp/state';
+import { CustomerRequestsQuery } from './customers/customer-requests.query';
+import { CustomerResellersQuery } from './customers/customer-resellers.query';
+import { CustomerSubscriptionsQuery } from './customers/customer-subscriptions.query';
+import { CustomersHttpController } from './customers/customers.http.controller';
+import { DirectoryIndexes } from './indexes/directory-indexes';
+import { LifecycleProjectionMessageController } from './projection/lifecycle-projection.message.controller';
+import { RequestByIdQuery } from './requests/request-by-id.query';
+import { RequestsHttpController } from './requests/requests.http.controller';
+import { ResellerCustomersQuery } from './resellers/reseller-customers.query';
+import { ResellersHttpController } from './resellers/resellers.http.controller';
+
+export const DIRECTORY_SERVICE = 'directory-service';
+
+/**
+ * The read side (DESIGN §6): the directory keeps its own folded state of every customer and
+ * partner (`directory:customer:{id}`, `directory:partner:{id}`), two secondary indexes, and
+ * answers the queries over HTTP.
+ */
+@Module({
+  imports: [ServiceModule.forService(DIRECTORY_SERVICE), StateModule.forService('directory', { foldLifecycleEvents: false })],
+  controllers: [LifecycleProjectionMessageController, CustomersHttpController, RequestsHttpController, ResellersHttpController],
+  providers: [DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery],
+})
+export class DirectoryServiceModule {}

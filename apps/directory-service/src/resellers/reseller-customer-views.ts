@@ -1,0 +1,31 @@
+import type { CustomerState } from '@mp/domain';
+import { delegatedAdminView } from '../customers/customer-views';
+import type { ResellerCustomerDto, ResellerCustomersDto } from './reseller-customers.dto';
+
+/**
+ * One page of `GET /v1/resellers/{id}/customers`: the page's members, in index order, with what
+ * each customer's state says of its relationship with the reseller. A member whose relationship
+ * is no longer active (the index lags the state by one write) is left out, never shown stale.
+ */
+export function toResellerCustomers(
+  resellerId: string,
+  members: readonly string[],
+  customers: ReadonlyMap<string, CustomerState>,
+  nextCursor?: string,
+): ResellerCustomersDto {
+  const rows = members.flatMap((customerId): ResellerCustomerDto[] => {
+    const customer = customers.get(customerId);
+    const relationship = customer?.relationships[resellerId];
+    if (!customer || relationship?.status !== 'active') return [];
+    return [
+      {
+        customerId,
+        name: customer.profile?.name ?? null,
+        services: [...relationship.services],
+        since: relationship.since,
+        delegatedAdmin: delegatedAdminView(relationship.delegatedAdmin),
+      },
+    ];
+  });
+  return { resellerId, customers: rows, ...(nextCursor ? { nextCursor } : {}) };
+}

@@ -1,0 +1,30 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { CustomerStore, PartnerStore } from '@mp/state';
+import { DirectoryIndexes } from '../indexes/directory-indexes';
+import { decodeCursor, pageOf } from './pagination';
+import type { ResellerCustomersDto } from './reseller-customers.dto';
+import { toResellerCustomers } from './reseller-customer-views';
+
+/**
+ * A page of a reseller's customers. Round trip 1: the reseller's state and the page of its index
+ * (`ZRANGEBYLEX`, limit+1 members), sent together (the client pipelines concurrent commands);
+ * round trip 2: the page's customers' states, pipelined.
+ */
+@Injectable()
+export class ResellerCustomersQuery {
+  constructor(
+    private readonly indexes: DirectoryIndexes,
+    private readonly partners: PartnerStore,
+    private readonly customers: CustomerStore,
+  ) {}
+
+  async run(resellerId: string, limit: number, cursor?: string): Promise<ResellerCustomersDto> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && after === undefined) throw new BadRequestException('cursor must be a nextCursor returned by a previous page');
+    const [partner, fetched] = await Promise.all([this.partners.get(resellerId), this.indexes.customersOfReseller(resellerId, after, limit + 1)]);
+    if (!partner?.profile) throw new NotFoundException(`Reseller "${resellerId}" is not known to the directory.`);
+    const page = pageOf(fetched, limit);
+    const customers = await this.customers.getMany(page.members);
+    return toResellerCustomers(resellerId, page.members, customers, page.nextCursor);
+  }
+}

@@ -1,0 +1,26 @@
+import { Controller, Get, Param, Query, UsePipes } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import { directoryValidationPipe } from '../http/validation';
+import { ResellerCustomersDto } from './reseller-customers.dto';
+import { PageParams, ResellerParams } from './reseller.params';
+import { ResellerCustomersQuery } from './reseller-customers.query';
+
+@ApiTags('resellers')
+@UsePipes(directoryValidationPipe())
+@Controller('v1/resellers/:resellerId')
+export class ResellersHttpController {
+  constructor(private readonly customersQuery: ResellerCustomersQuery) {}
+
+  @Get('customers')
+  @ApiOperation({
+    summary: 'The customers a reseller serves, a page at a time',
+    description: 'Customers with an active relationship, ordered by customer id. Pages resume after the last customer of the previous page, so they have no duplicates or gaps while relationships change.',
+  })
+  @ApiOkResponse({ type: ResellerCustomersDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A bad `limit` or `cursor`.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The reseller is not a registered partner.' })
+  customers(@Param() { resellerId }: ResellerParams, @Query() { cursor, limit }: PageParams): Promise<ResellerCustomersDto> {
+    return this.customersQuery.run(resellerId, limit, cursor);
+  }
+}

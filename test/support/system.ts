@@ -1,0 +1,64 @@
+import { ConsentServiceModule } from '../../apps/consent-service/src/consent-service.module';
+import { consentServiceOptions } from '../../apps/consent-service/src/consent-service.options';
+import { DirectoryServiceModule } from '../../apps/directory-service/src/directory-service.module';
+import { directoryServiceOptions } from '../../apps/directory-service/src/directory-service.options';
+import { NotificationServiceModule } from '../../apps/notification-service/src/notification-service.module';
+import { notificationServiceOptions } from '../../apps/notification-service/src/notification-service.options';
+import { RequestServiceModule } from '../../apps/request-service/src/request-service.module';
+import { requestServiceOptions } from '../../apps/request-service/src/request-service.options';
+import { ManualClock } from '@mp/domain';
+import { KafkaSettings, KAFKA_SETTINGS, KafkaTransport } from '@mp/messaging';
+import { consumerLag } from './consumer-lag';
+import { RunningService, startService } from './service-harness';
+
+export interface RunningSystem {
+  request: RunningService;
+  consent: RunningService;
+  notification: RunningService;
+  directory: RunningService;
+  clock: ManualClock;
+  /** Resolves once every service has handled everything published so far. */
+  settled(timeoutMs?: number): Promise<void>;
+  /** GET on the directory, parsed. */
+  directory$(path: string): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+/** The four services, in this process, against the real Kafka and Redis, sharing one clock. */
+export async function startSystem(clock = new ManualClock(new Date('2026-03-01T09:00:00.000Z'))): Promise<RunningSystem> {
+  const [request, consent, notification, directory] = await Promise.all([
+    startService(RequestServiceModule, requestServiceOptions, clock),
+    startService(ConsentServiceModule, consentServiceOptions, clock),
+    startService(NotificationServiceModule, notificationServiceOptions, clock),
+    startService(DirectoryServiceModule, directoryServiceOptions, clock),
+  ]);
+  const services = [request, consent, notification, directory];
+  return {
+    request,
+    consent,
+    notification,
+    directory,
+    clock,
+    async settled(timeoutMs = 30_000) {
+      const groups = services.map((service) => ({
+        groupId: service.app.get<KafkaSettings>(KAFKA_SETTINGS).groupId,
+        topics: service.app.get(KafkaTransport).subscribedTopics(),
+      }));
+      const deadline = Date.now() + timeoutMs;
+      // One service's output is another's input: settled means one whole pass with no lag at all.
+      for (;;) {
+        const lags = await Promise.all(groups.map(consumerLag));
+        if (lags.every((lag) => lag === 0)) return;
+        if (Date.now() > deadline) throw new Error(`not settled within ${timeoutMs} ms: lag ${lags.join('/')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async directory$(path: string) {
+      const response = await fetch(`${directory.url}${path}`);
+      return { status: response.status, body: await response.json() };
+    },
+    async stop() {
+      await Promise.all(services.map((s) => s.close()));
+    },
+  };
+}
