@@ -1,0 +1,35 @@
+import type { CloudEvent, NotificationChannel as ChannelName } from '@mp/contracts';
+import type { RecipientRef } from '@mp/domain';
+
+/** Where a party can be reached, as its profile (customer or partner) says. */
+export interface Contact {
+  webhookUrl?: string;
+  email?: string;
+}
+
+/** One event told to one recipient over one channel. */
+export interface Notification {
+  /** Stable across retries and redeliveries: the receiver's idempotency key. */
+  notificationId: string;
+  event: CloudEvent;
+  recipient: RecipientRef;
+  /** The channel's address of the recipient (a webhook URL, an e-mail address). */
+  target: string;
+}
+
+/** What one attempt came to. A failure is a value, never a throw. */
+export type AttemptResult = { ok: true; statusCode?: number } | { ok: false; statusCode?: number; error: string };
+
+/**
+ * A way of reaching a party (webhook now, e-mail next). A channel makes one attempt; retries,
+ * the delivery log and the outcome events are the dispatcher's, the same for every channel.
+ */
+export interface NotificationChannel {
+  readonly name: ChannelName;
+  /** The recipient's address on this channel, or undefined when it has none (then it gets nothing). */
+  targetOf(contact: Contact): string | undefined;
+  attempt(notification: Notification): Promise<AttemptResult>;
+}
+
+/** The channels the service delivers over, in order: a multi-channel recipient gets one notification each. */
+export const NOTIFICATION_CHANNELS = Symbol('NOTIFICATION_CHANNELS');

@@ -1,0 +1,96 @@
+import 'reflect-metadata';
+import { CustomerEvent, CustomerState, emptyCustomerState, emptyPartnerState, PartnerState, recipientsOf } from '@mp/domain';
+import { deriveId } from '@mp/messaging';
+import { WebhookChannel } from './channels/webhook.channel';
+import { contactOf, notificationIdOf, partnerIdsOf, planNotifications } from './notification-plan';
+
+const webhook = new WebhookChannel({ key: Buffer.alloc(32), timeoutMs: 1000 });
+const email = { name: 'email' as const, targetOf: (c: { email?: string }) => c.email };
+
+const customer: CustomerState = {
+  ...emptyCustomerState('cust-1'),
+  profile: { name: 'Contoso', country: 'FR', admins: ['admin-1'], webhookUrl: 'https://contoso.test/hooks', email: 'it@contoso.test' },
+};
+
+function partner(partnerId: string, contact: { webhookUrl?: string; email?: string }): PartnerState {
+  return { ...emptyPartnerState(partnerId), profile: { name: partnerId, kind: 'direct-reseller', specializations: [], countries: ['FR'], ...contact } };
+}
+
+const established: CustomerEvent = {
+  id: 'evt-established',
+  time: '2025-01-01T00:00:00.000Z',
+  type: 'RelationshipEstablished',
+  data: {
+    customerId: 'cust-1',
+    resellerId: 'res-1',
+    requestId: 'req-1',
+    approvedBy: { userId: 'admin-1' },
+    relationship: {
+      customerId: 'cust-1',
+      resellerId: 'res-1',
+      status: 'active',
+      channel: 'indirect',
+      indirectProviderId: 'prov-1',
+      services: ['Azure'],
+      since: '2025-01-01T00:00:00.000Z',
+      delegatedAdmin: { status: 'none', roles: [], services: [], autoExtend: false },
+    },
+  },
+};
+
+describe('notification plan', () => {
+  const partners = new Map([
+    ['res-1', partner('res-1', { webhookUrl: 'https://reseller.test/hooks' })],
+    ['prov-1', partner('prov-1', { email: 'ops@provider.test' })],
+  ]);
+  const recipients = recipientsOf(established, customer);
+
+  it('names the partners among the recipients, once each', () => {
+    expect(partnerIdsOf([...recipients, { party: 'reseller', partyId: 'res-1' }])).toEqual(['res-1', 'prov-1']);
+  });
+
+  it('gives each recipient its webhook address, or none', () => {
+    const plan = planNotifications(established.id, recipients, (r) => contactOf(r, customer, partners), [webhook]);
+    expect(plan.map((n) => [n.recipient.party, n.recipient.partyId, n.channel, n.target])).toEqual([
+      ['customer', 'cust-1', 'webhook', 'https://contoso.test/hooks'],
+      ['reseller', 'res-1', 'webhook', 'https://reseller.test/hooks'],
+      ['provider', 'prov-1', 'webhook', undefined],
+    ]);
+    expect(plan.map((n) => n.unknownRecipient)).toEqual([false, false, false]);
+  });
+
+  it('has no address for an unregistered customer or partner', () => {
+    const unknown = emptyCustomerState('cust-1');
+    const plan = planNotifications(established.id, recipients, (r) => contactOf(r, unknown, new Map()), [webhook]);
+    expect(plan.map((n) => [n.target, n.unknownRecipient])).toEqual([
+      [undefined, true],
+      [undefined, true],
+      [undefined, true],
+    ]);
+  });
+
+  it('plans every channel of every recipient, recipients first', () => {
+    const plan = planNotifications(established.id, recipients, (r) => contactOf(r, customer, partners), [webhook, email]);
+    expect(plan.map((n) => `${n.recipient.partyId}/${n.channel}=${n.target ?? '-'}`)).toEqual([
+      'cust-1/webhook=https://contoso.test/hooks',
+      'cust-1/email=it@contoso.test',
+      'res-1/webhook=https://reseller.test/hooks',
+      'res-1/email=-',
+      'prov-1/webhook=-',
+      'prov-1/email=ops@provider.test',
+    ]);
+  });
+
+  it('derives stable ids from event, party, party id and channel, distinct per notification', () => {
+    const plan = planNotifications(established.id, recipients, (r) => contactOf(r, customer, partners), [webhook, email]);
+    expect(plan[0].notificationId).toBe(deriveId('evt-established/customer/cust-1/webhook'));
+    expect(planNotifications(established.id, recipients, (r) => contactOf(r, customer, partners), [webhook, email])).toEqual(plan);
+    expect(new Set(plan.map((n) => n.notificationId)).size).toBe(plan.length);
+    expect(notificationIdOf('evt-other', { party: 'customer', partyId: 'cust-1' }, 'webhook')).not.toBe(plan[0].notificationId);
+  });
+
+  it('plans a recipient named twice only once', () => {
+    const twice = [...recipients, recipients[0]];
+    expect(planNotifications(established.id, twice, (r) => contactOf(r, customer, partners), [webhook])).toHaveLength(3);
+  });
+});

@@ -1,0 +1,57 @@
+import type { NotificationChannel as ChannelName } from '@mp/contracts';
+import { CustomerState, PartnerState, RecipientRef } from '@mp/domain';
+import { deriveId } from '@mp/messaging';
+import type { Contact, NotificationChannel } from './channels/notification-channel';
+
+/** One notification the event calls for: to whom, over which channel, at which address (if any). */
+export interface PlannedNotification {
+  notificationId: string;
+  recipient: RecipientRef;
+  channel: ChannelName;
+  /** Absent when the recipient has no address on this channel: then nothing is sent. */
+  target?: string;
+  /** The recipient has no profile here yet (its registration not folded yet, or never sent). */
+  unknownRecipient: boolean;
+}
+
+/** The same event to the same recipient over the same channel always has the same id. */
+export function notificationIdOf(eventId: string, recipient: RecipientRef, channel: ChannelName): string {
+  return deriveId(`${eventId}/${recipient.party}/${recipient.partyId}/${channel}`);
+}
+
+/** The partners among the recipients, whose contacts live in the partner states. */
+export function partnerIdsOf(recipients: RecipientRef[]): string[] {
+  return [...new Set(recipients.filter((r) => r.party !== 'customer').map((r) => r.partyId))];
+}
+
+/** A recipient's contact: the customer's profile, or the partner's (a reseller or a provider). */
+export function contactOf(recipient: RecipientRef, customer: CustomerState, partners: Map<string, PartnerState>): Contact | undefined {
+  if (recipient.party === 'customer') return recipient.partyId === customer.customerId ? customer.profile : undefined;
+  return partners.get(recipient.partyId)?.profile;
+}
+
+/** Every recipient over every channel, in a stable order (recipients first, then channels), once each. */
+export function planNotifications(
+  eventId: string,
+  recipients: RecipientRef[],
+  contactOfRecipient: (recipient: RecipientRef) => Contact | undefined,
+  channels: ReadonlyArray<Pick<NotificationChannel, 'name' | 'targetOf'>>,
+): PlannedNotification[] {
+  const planned = new Map<string, PlannedNotification>();
+  for (const recipient of recipients) {
+    const contact = contactOfRecipient(recipient);
+    for (const channel of channels) {
+      const notificationId = notificationIdOf(eventId, recipient, channel.name);
+      if (planned.has(notificationId)) continue;
+      const target = contact ? channel.targetOf(contact) : undefined;
+      planned.set(notificationId, {
+        notificationId,
+        recipient: { party: recipient.party, partyId: recipient.partyId },
+        channel: channel.name,
+        target,
+        unknownRecipient: contact === undefined,
+      });
+    }
+  }
+  return [...planned.values()];
+}
