@@ -1,3 +1,5 @@
+import 'reflect-metadata';
+
 export * from './topics';
 export * from './envelope';
 export * from './reason-codes';
