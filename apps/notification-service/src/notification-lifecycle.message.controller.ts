@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@mp/contracts';
-import { LifecycleEventTypes, StateProjector } from '@mp/state';
+import { LifecycleEventTypes } from '@mp/domain';
+import { StateProjector } from '@mp/state';
 import { NotificationDispatcher } from './notification-dispatcher';
 
 /** Request and relationship events: fold each into the customer's state, then tell whoever must hear of it. */

@@ -1,13 +1,17 @@
 import type { MessageData, MessageType } from '@mp/contracts';
 
-/** The message types that change a customer's state, all keyed by customer id. */
-export const CustomerEventTypes = [
+/** Upstream reference data about a customer and its subscriptions. */
+export const CustomerReferenceTypes = [
   'CustomerRegistered',
   'CustomerAdminAdded',
   'CustomerAdminRemoved',
   'SubscriptionCreated',
   'SubscriptionCancelled',
   'PartnerOfRecordChanged',
+] as const satisfies readonly MessageType[];
+
+/** What the request- and consent-service decide: a request's and a relationship's life. */
+export const LifecycleEventTypes = [
   'RelationshipRequested',
   'RequestRejected',
   'RequestCancelled',
@@ -21,6 +25,9 @@ export const CustomerEventTypes = [
   'DelegatedAdminExtended',
   'DelegatedAdminExpired',
 ] as const satisfies readonly MessageType[];
+
+/** The message types that change a customer's state, all keyed by customer id. */
+export const CustomerEventTypes = [...CustomerReferenceTypes, ...LifecycleEventTypes] as const;
 
 export type CustomerEventType = (typeof CustomerEventTypes)[number];
 

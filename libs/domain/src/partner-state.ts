@@ -16,6 +16,8 @@ export interface PartnerState {
   providerIds: string[];
 }
 
+export const PartnerEventTypes = ['PartnerRegistered', 'PartnerSuspended', 'PartnerReinstated', 'PartnersLinked', 'PartnersUnlinked'] as const;
+
 export type PartnerMessage =
   | { type: 'PartnerRegistered'; data: MessageData<'PartnerRegistered'> }
   | { type: 'PartnerSuspended'; data: MessageData<'PartnerSuspended'> }

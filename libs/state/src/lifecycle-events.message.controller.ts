@@ -1,29 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@mp/contracts';
+import { LifecycleEventTypes } from '@mp/domain';
 import { StateProjector } from './state-projector';
-
-export const LifecycleEventTypes = [
-  'RelationshipRequested',
-  'RequestRejected',
-  'RequestCancelled',
-  'RequestExpired',
-  'RelationshipEstablished',
-  'RelationshipUpdated',
-  'RequestDeclined',
-  'RelationshipEnded',
-  'DelegatedAdminGranted',
-  'DelegatedAdminRevoked',
-  'DelegatedAdminExtended',
-  'DelegatedAdminExpired',
-];
 
 /** Request and relationship events, folded into the service's copy of each customer's state. */
 @Controller()
 export class LifecycleEventsMessageController {
   constructor(private readonly projector: StateProjector) {}
 
-  @EventPattern(LifecycleEventTypes)
+  @EventPattern([...LifecycleEventTypes])
   async onLifecycleEvent(@Payload() envelope: CloudEvent): Promise<void> {
     await this.projector.applyCustomerEvent(envelope);
   }

@@ -1,29 +1,20 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@mp/contracts';
+import { CustomerReferenceTypes, PartnerEventTypes } from '@mp/domain';
 import { StateProjector } from './state-projector';
-
-export const PartnerEventTypes = ['PartnerRegistered', 'PartnerSuspended', 'PartnerReinstated', 'PartnersLinked', 'PartnersUnlinked'];
-export const CustomerReferenceTypes = [
-  'CustomerRegistered',
-  'CustomerAdminAdded',
-  'CustomerAdminRemoved',
-  'SubscriptionCreated',
-  'SubscriptionCancelled',
-  'PartnerOfRecordChanged',
-];
 
 /** Reference data from upstream (partners, customers, subscriptions), folded into the service's state. */
 @Controller()
 export class ReferenceDataMessageController {
   constructor(private readonly projector: StateProjector) {}
 
-  @EventPattern(PartnerEventTypes)
+  @EventPattern([...PartnerEventTypes])
   async onPartnerEvent(@Payload() envelope: CloudEvent): Promise<void> {
     await this.projector.applyPartnerEvent(envelope);
   }
 
-  @EventPattern(CustomerReferenceTypes)
+  @EventPattern([...CustomerReferenceTypes])
   async onCustomerEvent(@Payload() envelope: CloudEvent): Promise<void> {
     await this.projector.applyCustomerEvent(envelope);
   }

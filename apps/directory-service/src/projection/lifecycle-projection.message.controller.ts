@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@mp/contracts';
-import { LifecycleEventTypes, StateProjector } from '@mp/state';
+import { LifecycleEventTypes } from '@mp/domain';
+import { StateProjector } from '@mp/state';
 import { DirectoryIndexes } from '../indexes/directory-indexes';
 import { indexWritesFor } from '../indexes/index-writes';
 
