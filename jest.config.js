@@ -16,7 +16,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/slow-tests.ts'],
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
@@ -24,7 +24,7 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testTimeout: 90_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/slow-tests.ts'],
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -48,7 +48,10 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
         updatedAt: d.requestedAt,
         history: [],
       };
-      return putRequest(state, state.requests[d.requestId] ?? request, step(event, 'pending', d.requestedBy.userId));
+      // An outcome folded before its request (two topics, no order between them) keeps its status.
+      const known = state.requests[d.requestId];
+      const merged = known ? { ...request, status: known.status, updatedAt: known.updatedAt, history: known.history } : request;
+      return putRequest(state, merged, step(event, 'pending', d.requestedBy.userId));
     }
     case 'RequestRejected': {
       const d = event.data;
@@ -68,16 +71,16 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
       return putRequest(state, request, step(event, 'rejected', d.actor.userId, d.reason));
     }
     case 'RequestCancelled':
-      return changeRequest(state, event.data.requestId, step(event, 'cancelled', event.data.cancelledBy.userId));
+      return changeRequest(state, event.data, step(event, 'cancelled', event.data.cancelledBy.userId));
     case 'RequestExpired':
-      return changeRequest(state, event.data.requestId, step(event, 'expired'));
+      return changeRequest(state, event.data, step(event, 'expired'));
     case 'RequestDeclined':
-      return changeRequest(state, event.data.requestId, step(event, 'declined', event.data.declinedBy.userId, event.data.reason));
+      return changeRequest(state, event.data, step(event, 'declined', event.data.declinedBy.userId, event.data.reason));
 
     case 'RelationshipEstablished':
     case 'RelationshipUpdated': {
       const withRelationship = putRelationship(state, event.data.relationship);
-      return changeRequest(withRelationship, event.data.requestId, step(event, 'approved', event.data.approvedBy.userId));
+      return changeRequest(withRelationship, event.data, step(event, 'approved', event.data.approvedBy.userId));
     }
     case 'RelationshipEnded':
       return putRelationship(state, event.data.relationship);
@@ -97,17 +100,31 @@ function step(event: CustomerEvent, status: RequestStep['status'], by?: string, 
   return { eventId: event.id, type: event.type, at: event.time, status, by, reason };
 }
 
+/** Adds a step to a request, once per event id, keeping the history in time order. */
 function putRequest(state: CustomerState, request: RequestView, change: RequestStep): CustomerState {
   if (request.history.some((h) => h.eventId === change.eventId)) return state;
-  const updated: RequestView = { ...request, status: change.status, updatedAt: change.at, history: [...request.history, change] };
+  const history = [...request.history, change].sort((a, b) => a.at.localeCompare(b.at));
+  // `pending` is where a request starts, so its step never overrides an outcome already known.
+  const status = change.status === 'pending' && request.history.length > 0 ? request.status : change.status;
+  const updated: RequestView = { ...request, status, updatedAt: history[history.length - 1].at, history };
   return { ...state, requests: { ...state.requests, [request.requestId]: updated } };
 }
 
-/** A request that is no longer pending stays as it is: a terminal state is never left. */
-function changeRequest(state: CustomerState, requestId: string, change: RequestStep): CustomerState {
-  const request = state.requests[requestId];
-  if (!request || request.status !== 'pending') return state;
-  return putRequest(state, request, change);
+type RequestIds = { requestId: string; customerId: string; resellerId: string };
+
+/**
+ * A request's outcome. A terminal state is never left: a request no longer pending stays as it
+ * is. An outcome may be folded before its request (a replay reads two topics with no order
+ * between them): it is kept, and the request's details join it when they arrive.
+ */
+function changeRequest(state: CustomerState, ids: RequestIds, change: RequestStep): CustomerState {
+  const request = state.requests[ids.requestId];
+  if (request && request.status !== 'pending') return state;
+  return putRequest(state, request ?? placeholderRequest(ids, change), change);
+}
+
+function placeholderRequest({ requestId, customerId, resellerId }: RequestIds, change: RequestStep): RequestView {
+  return { requestId, customerId, resellerId, services: [], requestedBy: { userId: 'unknown' }, status: change.status, requestedAt: change.at, updatedAt: change.at, history: [] };
 }
 
 function putRelationship(state: CustomerState, relationship: CustomerState['relationships'][string]): CustomerState {
