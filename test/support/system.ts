@@ -39,7 +39,7 @@ export async function startSystem(clock = new ManualClock(new Date('2026-03-01T0
     notification,
     directory,
     clock,
-    async settled(timeoutMs = 30_000) {
+    async settled(timeoutMs = 60_000) {
       const groups = services.map((service) => ({
         groupId: service.app.get<KafkaSettings>(KAFKA_SETTINGS).groupId,
         topics: service.app.get(KafkaTransport).subscribedTopics(),

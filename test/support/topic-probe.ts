@@ -76,7 +76,7 @@ export class TopicProbe {
   }
 
   /** Waits until `predicate` holds over what has been seen, or fails after `timeoutMs`. */
-  async waitFor<T>(what: string, predicate: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  async waitFor<T>(what: string, predicate: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const result = predicate();

@@ -87,6 +87,9 @@ export class AggregateStore<S> {
     if (written !== 1) throw new ConcurrentUpdateError(`${this.docKey(id)} changed under us (version ${version})`);
   }
 
+  /** Called after each write, for indexes derived from the new state. */
+  protected async saved(_id: string, _state: S): Promise<void> {}
+
   /**
    * Reads the aggregate, lets `step` decide and do its effects (publish events) and return the
    * next state, then writes it with the message id. A message already seen is skipped, so a
@@ -99,6 +102,7 @@ export class AggregateStore<S> {
       if (loaded.seen) return loaded.state;
       const next = await step(loaded.state);
       await this.save(id, loaded.version, next, messageId);
+      await this.saved(id, next);
       return next;
     });
   }

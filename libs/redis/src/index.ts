@@ -2,3 +2,4 @@ export * from './redis-settings';
 export * from './keyed-lock';
 export * from './aggregate-store';
 export * from './redis.module';
+export * from './due-index';

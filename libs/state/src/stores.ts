@@ -1,11 +1,28 @@
-import { AggregateStore } from '@mp/redis';
+import { AggregateStore, DueIndex } from '@mp/redis';
 import { CustomerState, emptyCustomerState, emptyPartnerState, PartnerState } from '@mp/domain';
 import type { Redis } from 'ioredis';
 
-/** A service's own copy of every customer's state, keyed `<service>:customer:{customerId}`. */
+/** When a customer's state next needs a timed decision (a pure function of the state), if ever. */
+export type DueAt = (state: CustomerState) => number | undefined;
+
+/**
+ * A service's own copy of every customer's state, keyed `<service>:customer:{customerId}`. With
+ * `dueAt`, every write also files the customer in `<service>:due`, for the scheduler.
+ */
 export class CustomerStore extends AggregateStore<CustomerState> {
-  constructor(redis: Redis, service: string) {
+  readonly dueIndex?: DueIndex;
+
+  constructor(
+    redis: Redis,
+    service: string,
+    private readonly dueAt?: DueAt,
+  ) {
     super(redis, `${service}:customer`, emptyCustomerState);
+    if (dueAt) this.dueIndex = new DueIndex(redis, `${service}:due`);
+  }
+
+  protected override async saved(id: string, state: CustomerState): Promise<void> {
+    if (this.dueAt) await this.dueIndex?.set(id, this.dueAt(state));
   }
 }
 

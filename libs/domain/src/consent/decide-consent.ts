@@ -233,6 +233,14 @@ export function decidePrivilegeExpiry(customer: CustomerState, now: Date): Outgo
       const expiresAt = addDays(new Date(privileges.expiresAt), AUTO_EXTEND_DAYS).toISOString();
       return [message('DelegatedAdminExtended', { customerId, resellerId, previousExpiresAt: privileges.expiresAt, delegatedAdmin: { ...privileges, expiresAt } })];
     }
-    return [message('DelegatedAdminExpired', { customerId, resellerId, expiredAt: now.toISOString(), delegatedAdmin: { ...privileges, status: 'expired' } })];
+    return [message('DelegatedAdminExpired', { customerId, resellerId, expiredAt: privileges.expiresAt, delegatedAdmin: { ...privileges, status: 'expired' } })];
   });
+}
+
+/** When the next active privileges of this customer's relationships reach their end, for the scheduler. */
+export function nextPrivilegeExpiry(customer: CustomerState): number | undefined {
+  const times = Object.values(customer.relationships)
+    .filter((r) => r.status === 'active' && r.delegatedAdmin.status === 'active' && r.delegatedAdmin.expiresAt)
+    .map((r) => Date.parse(r.delegatedAdmin.expiresAt!));
+  return times.length ? Math.min(...times) : undefined;
 }

@@ -167,7 +167,16 @@ export function decideRequestExpiry(customer: CustomerState, now: Date): Outgoin
         customerId: r.customerId,
         resellerId: r.resellerId,
         status: 'expired',
-        expiredAt: now.toISOString(),
+        // The moment it ran out, not the moment the scheduler noticed: a re-run emits the same event.
+        expiredAt: r.expiresAt!,
       }),
     );
+}
+
+/** When the next pending request of this customer expires, for the scheduler. */
+export function nextRequestExpiry(customer: CustomerState): number | undefined {
+  const times = Object.values(customer.requests)
+    .filter((r) => r.status === 'pending' && r.expiresAt)
+    .map((r) => Date.parse(r.expiresAt!));
+  return times.length ? Math.min(...times) : undefined;
 }
