@@ -15,6 +15,7 @@ export function isolateTestRun(label: string) {
   process.env.KAFKA_NAMESPACE = namespace;
   process.env.REDIS_KEY_PREFIX = keyPrefix;
   process.env.KAFKA_PARTITIONS ??= '3';
+  process.env.SCHEDULER_INTERVAL_MS ??= '200';
   process.env.LOG_LEVEL ??= 'warn';
   process.env.WEBHOOK_SECRET ??= `whsec_${Buffer.from('multipartner-test-secret').toString('base64')}`;
   return {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Clock } from '@mp/domain';
 import { CLOCK } from '@mp/platform';
 import { CustomerStore } from './stores';
@@ -13,7 +13,7 @@ export const DUE_ACTION = Symbol('DUE_ACTION');
  * each. Moving the clock is all a test needs to do.
  */
 @Injectable()
-export class DueScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DueScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(DueScheduler.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
@@ -33,7 +33,12 @@ export class DueScheduler implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** One pass over what is due now; passes never overlap. Returns how many customers it handled. */
   tick(): Promise<number> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
+    this.running ??= this.pass()
+      .catch((error) => {
+        this.log.error(`scheduler pass failed; the next one retries: ${(error as Error).message}`);
+        return 0;
+      })
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -52,7 +57,9 @@ export class DueScheduler implements OnApplicationBootstrap, OnApplicationShutdo
     return handled;
   }
 
-  onApplicationShutdown(): void {
+  /** Before Redis and Kafka close: no new pass, and the one under way finishes. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.running;
   }
 }
