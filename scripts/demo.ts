@@ -6,6 +6,9 @@
  */
 import { CloudEvent, MessageCatalog, MessageType, Topics } from '@mp/contracts';
 import { createKafka, kafkaSettingsFromEnv, physicalTopic, upstreamEnvelope } from '@mp/messaging';
+import { SANDBOX_CLOCK_KEY } from '@mp/platform';
+import { redisSettingsFromEnv } from '@mp/redis';
+import Redis from 'ioredis';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +22,8 @@ const ids = {
   azure: `fabrikam-${run}`,
   m365: `northwind-${run}`,
   dynamics: `litware-${run}`,
+  provider: `contoso-distribution-${run}`,
+  indirect: `adatum-${run}`,
 };
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
@@ -92,8 +97,8 @@ async function main() {
     }
     throw new Error(`the directory never answered ${path} as expected`);
   };
-  const request = async (requestId: string, resellerId: string, services: string[], delegatedAdmin?: object) => {
-    await publish('RequestRelationship', { requestId, customerId: ids.customer, resellerId, services, delegatedAdmin, requestedBy: { userId: `${resellerId}-agent` } });
+  const request = async (requestId: string, resellerId: string, services: string[], delegatedAdmin?: object, indirectProviderId?: string) => {
+    await publish('RequestRelationship', { requestId, customerId: ids.customer, resellerId, services, delegatedAdmin, indirectProviderId, requestedBy: { userId: `${resellerId}-agent` } });
     const answer = await Promise.race([
       waitFor('RelationshipRequested', (d) => d.requestId === requestId),
       waitFor('RequestRejected', (d) => d.requestId === requestId),
@@ -143,8 +148,46 @@ async function main() {
   const subscriptions = await get(`/v1/customers/${ids.customer}/subscriptions`);
   say(`subscriptions, untouched: ${subscriptions.body.subscriptions.map((s: any) => `${s.subscriptionId} (Partner of Record ${s.partnerOfRecordId})`).join(', ')}`);
 
+  step('An indirect reseller asks through its indirect provider; the admin approves with 30 days of privileges');
+  await publish('PartnerRegistered', { partnerId: ids.provider, name: 'Contoso Distribution', kind: 'indirect-provider', specializations: [], countries: ['DE'], webhookUrl: hook(`/providers/${ids.provider}`) });
+  await publish('PartnerRegistered', { partnerId: ids.indirect, name: 'Adatum Security', kind: 'indirect-reseller', specializations: ['Intune'], countries: ['DE'], webhookUrl: hook(`/resellers/${ids.indirect}`) });
+  await publish('PartnersLinked', { indirectProviderId: ids.provider, indirectResellerId: ids.indirect });
+  await new Promise((r) => setTimeout(r, 1000)); // let the services fold the new partners and the link
+  await request(`req-intune-${run}`, ids.indirect, ['Intune'], { roles: ['SecurityReader'], durationDays: 30, autoExtend: false }, ids.provider);
+  await publish('ApproveRequest', { requestId: `req-intune-${run}`, customerId: ids.customer, approvedBy: { userId: ids.admin } });
+  const indirect = await waitFor('RelationshipEstablished', (d) => d.requestId === `req-intune-${run}`);
+  say(`channel ${indirect.data.relationship.channel} through ${indirect.data.relationship.indirectProviderId}; privileges until ${indirect.data.relationship.delegatedAdmin.expiresAt}`);
+
+  step('The customer revokes Fabrikam\'s privileges and ends the relationship with Northwind');
+  await publish('RevokeDelegatedAdmin', { customerId: ids.customer, resellerId: ids.azure, revokedBy: { userId: ids.admin } });
+  const revoked = await waitFor('DelegatedAdminRevoked', (d) => d.resellerId === ids.azure);
+  say(`Fabrikam's privileges: ${revoked.data.delegatedAdmin.status}; the relationship stays`);
+  await publish('EndRelationship', { customerId: ids.customer, resellerId: ids.m365, endedBy: { party: 'customer', userId: ids.admin }, reason: 'Moving Microsoft 365 in-house' });
+  const ended = await waitFor('RelationshipEnded', (d) => d.resellerId === ids.m365);
+  say(`Northwind: relationship ${ended.data.relationship.status} ("${ended.data.reason}")`);
+
+  step('Time passes: the sandbox clock moves 31 days ahead, and Adatum\'s privileges expire');
+  const { url, keyPrefix } = redisSettingsFromEnv();
+  const redis = new Redis(url, { keyPrefix });
+  const offset = Number((await redis.get(SANDBOX_CLOCK_KEY)) ?? 0) + 31 * 24 * 3600 * 1000;
+  await redis.set(SANDBOX_CLOCK_KEY, String(offset));
+  redis.disconnect();
+  let expiredSeen = false;
+  try {
+    const expired = await waitFor('DelegatedAdminExpired', (d) => d.resellerId === ids.indirect, 15_000);
+    expiredSeen = true;
+    say(`Adatum's privileges: ${expired.data.delegatedAdmin.status} (they ran until ${expired.data.expiredAt})`);
+  } catch {
+    say('no expiry seen: the system is not running with SANDBOX_CLOCK=true (npm start sets it), so its time cannot be moved');
+  }
+
+  step(`The directory now: which resellers serve ${ids.customer}?`);
+  const now = await eventually(`/v1/customers/${ids.customer}/resellers`, (b) => b.resellers.length === 2 && b.resellers.every((r: any) => r.delegatedAdmin.status !== 'active'));
+  console.table(now.resellers.map((r: any) => ({ reseller: r.name, id: r.resellerId, channel: r.channel, provider: r.indirectProviderId ?? '', services: r.services.join(', '), privileges: r.delegatedAdmin.status })));
+
   step('The webhooks that arrived');
-  await waitFor('NotificationDelivered', (d) => d.eventType === 'RequestDeclined' && d.recipient.party === 'reseller');
+  await waitFor('NotificationDelivered', (d) => d.eventType === 'RelationshipEnded' && d.recipient.party === 'reseller');
+  if (expiredSeen) await waitFor('NotificationDelivered', (d) => d.eventType === 'DelegatedAdminExpired' && d.recipient.party === 'provider');
   console.table(webhooks.map((w) => ({ to: w.path, event: w.type })));
   const deliveries = seen.filter((e) => e.type === 'NotificationDelivered').length;
   say(`${webhooks.length} webhooks received, ${deliveries} NotificationDelivered events on ${Topics.notificationEvents}`);

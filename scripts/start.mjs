@@ -13,6 +13,9 @@ env.KAFKA_BROKERS ??= '127.0.0.1:9092';
 env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 env.LOG_PRETTY ??= process.stdout.isTTY ? 'true' : 'false';
 env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+// A local run is a sandbox: its clock can be moved (the demo does), see libs/platform/src/sandbox-clock.ts.
+env.SANDBOX_CLOCK ??= 'true';
+env.SCHEDULER_INTERVAL_MS ??= '1000';
 if (!env.WEBHOOK_SECRET) {
   env.WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
   console.log(`[start] WEBHOOK_SECRET not set: using a fresh one for this run: ${env.WEBHOOK_SECRET}`);

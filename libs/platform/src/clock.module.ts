@@ -1,9 +1,24 @@
 import { Global, Module } from '@nestjs/common';
 import { systemClock } from '@mp/domain';
+import { REDIS } from '@mp/redis';
+import type { Redis } from 'ioredis';
+import { SandboxClock } from './sandbox-clock';
 
-/** The injected clock (DESIGN §5): the system's in production; tests override `CLOCK` to move time. */
+/**
+ * The injected clock (DESIGN §5): the system's in production; tests override `CLOCK` to move
+ * time; a sandbox (`SANDBOX_CLOCK=true`, as `npm start` runs) shares an adjustable one.
+ */
 export const CLOCK = Symbol('CLOCK');
 
 @Global()
-@Module({ providers: [{ provide: CLOCK, useValue: systemClock }], exports: [CLOCK] })
+@Module({
+  providers: [
+    {
+      provide: CLOCK,
+      inject: [REDIS],
+      useFactory: (redis: Redis) => (process.env.SANDBOX_CLOCK === 'true' ? new SandboxClock(redis) : systemClock),
+    },
+  ],
+  exports: [CLOCK],
+})
 export class ClockModule {}

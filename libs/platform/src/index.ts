@@ -2,3 +2,4 @@ export * from './clock.module';
 export * from './health.controller';
 export * from './service.module';
 export * from './bootstrap';
+export * from './sandbox-clock';
