@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { CustomerEvent, CustomerState, emptyCustomerState, emptyPartnerState, PartnerState, recipientsOf } from '@mp/domain';
 import { deriveId } from '@mp/messaging';
 import { WebhookChannel } from './channels/webhook.channel';
-import { contactOf, notificationIdOf, partnerIdsOf, planNotifications } from './notification-plan';
+import { contactOf, involvedPartnerIdsOf, notificationIdOf, partnerIdsOf, planNotifications } from './notification-plan';
 
 const webhook = new WebhookChannel({ key: Buffer.alloc(32), timeoutMs: 1000 });
 const email = { name: 'email' as const, targetOf: (c: { email?: string }) => c.email };
@@ -92,5 +92,14 @@ describe('notification plan', () => {
   it('plans a recipient named twice only once', () => {
     const twice = [...recipients, recipients[0]];
     expect(planNotifications(established.id, twice, (r) => contactOf(r, customer, partners), [webhook])).toHaveLength(3);
+  });
+
+  it('names the partners an event involves, even those not told of it', () => {
+    expect(involvedPartnerIdsOf(established.data, customer)).toEqual(['res-1', 'prov-1']);
+    const requested = { requestId: 'req-9', customerId: 'cust-1', resellerId: 'res-2', indirectProviderId: 'prov-2' };
+    expect(involvedPartnerIdsOf(requested, customer)).toEqual(['res-2', 'prov-2']);
+    const withRequest: CustomerState = { ...customer, requests: { 'req-9': { ...requested, indirectProviderId: 'prov-3' } as never } };
+    expect(involvedPartnerIdsOf({ requestId: 'req-9', customerId: 'cust-1', resellerId: 'res-2' }, withRequest)).toEqual(['res-2', 'prov-3']);
+    expect(involvedPartnerIdsOf({ customerId: 'cust-1' }, customer)).toEqual([]);
   });
 });

@@ -24,6 +24,24 @@ export function partnerIdsOf(recipients: RecipientRef[]): string[] {
   return [...new Set(recipients.filter((r) => r.party !== 'customer').map((r) => r.partyId))];
 }
 
+/**
+ * The partners an event names, whether they hear of it or not (the reseller of a new request is
+ * not told of it, but the customer's e-mail names it): the reseller and its indirect provider.
+ */
+export function involvedPartnerIdsOf(data: unknown, customer: CustomerState): string[] {
+  const d = (data ?? {}) as { resellerId?: unknown; indirectProviderId?: unknown; requestId?: unknown; relationship?: { indirectProviderId?: unknown } };
+  const resellerId = typeof d.resellerId === 'string' ? d.resellerId : undefined;
+  const requestId = typeof d.requestId === 'string' ? d.requestId : undefined;
+  const candidates = [
+    resellerId,
+    d.indirectProviderId,
+    d.relationship?.indirectProviderId,
+    requestId ? customer.requests[requestId]?.indirectProviderId : undefined,
+    resellerId ? customer.relationships[resellerId]?.indirectProviderId : undefined,
+  ];
+  return [...new Set(candidates.filter((id): id is string => typeof id === 'string' && id !== ''))];
+}
+
 /** A recipient's contact: the customer's profile, or the partner's (a reseller or a provider). */
 export function contactOf(recipient: RecipientRef, customer: CustomerState, partners: Map<string, PartnerState>): Contact | undefined {
   if (recipient.party === 'customer') return recipient.partyId === customer.customerId ? customer.profile : undefined;

@@ -30,4 +30,28 @@ describe('notification settings', () => {
   ])('fails fast on %s=%s', (name, value) => {
     expect(() => notificationSettingsFromEnv({ WEBHOOK_SECRET: secret, [name]: value })).toThrow(name);
   });
+
+  it('sends no e-mail without SMTP_URL', () => {
+    expect(notificationSettingsFromEnv({ WEBHOOK_SECRET: secret }).email).toBeUndefined();
+    expect(notificationSettingsFromEnv({ WEBHOOK_SECRET: secret, SMTP_URL: ' ' }).email).toBeUndefined();
+  });
+
+  it('reads the e-mail settings, with the documented sender and timeout by default', () => {
+    expect(notificationSettingsFromEnv({ WEBHOOK_SECRET: secret, SMTP_URL: 'smtp://127.0.0.1:2525' }).email).toEqual({
+      smtpUrl: 'smtp://127.0.0.1:2525',
+      from: 'multipartner <no-reply@multipartner.local>',
+      timeoutMs: 10_000,
+    });
+    const custom = notificationSettingsFromEnv({ WEBHOOK_SECRET: secret, SMTP_URL: 'smtps://u:p@mail.example:465', MAIL_FROM: 'Alerts <alerts@mp.example>', SMTP_TIMEOUT_MS: '2000' });
+    expect(custom.email).toEqual({ smtpUrl: 'smtps://u:p@mail.example:465', from: 'Alerts <alerts@mp.example>', timeoutMs: 2000 });
+  });
+
+  it.each([
+    ['SMTP_URL', { SMTP_URL: 'mail.example:25' }],
+    ['SMTP_URL', { SMTP_URL: 'http://mail.example' }],
+    ['MAIL_FROM', { SMTP_URL: 'smtp://mail.example', MAIL_FROM: 'no address' }],
+    ['SMTP_TIMEOUT_MS', { SMTP_URL: 'smtp://mail.example', SMTP_TIMEOUT_MS: '0' }],
+  ])('fails fast on a malformed %s', (name, env) => {
+    expect(() => notificationSettingsFromEnv({ WEBHOOK_SECRET: secret, ...env })).toThrow(name);
+  });
 });

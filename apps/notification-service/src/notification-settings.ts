@@ -6,8 +6,22 @@ export interface NotificationSettings {
   webhookKey: Buffer;
   /** Per attempt: `WEBHOOK_TIMEOUT_MS`, default 5000. */
   webhookTimeoutMs: number;
+  /** E-mail, when `SMTP_URL` is set; otherwise notifications go out by webhook only. */
+  email?: EmailSettings;
+  /** For every channel: `WEBHOOK_MAX_ATTEMPTS` / `WEBHOOK_BACKOFF_MS`. */
   retry: RetryPolicy;
 }
+
+export interface EmailSettings {
+  /** `SMTP_URL`, e.g. `smtp://127.0.0.1:2525`, `smtps://user:pass@mail.example:465`. */
+  smtpUrl: string;
+  /** `MAIL_FROM`, default `multipartner <no-reply@multipartner.local>`. */
+  from: string;
+  /** Per attempt: `SMTP_TIMEOUT_MS`, default 10000. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_MAIL_FROM = 'multipartner <no-reply@multipartner.local>';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included: `WEBHOOK_MAX_ATTEMPTS`, default 4. */
@@ -33,11 +47,27 @@ export function notificationSettingsFromEnv(env: Env = process.env): Notificatio
   return {
     webhookKey: parseWebhookSecret(env.WEBHOOK_SECRET),
     webhookTimeoutMs: intFrom(env, 'WEBHOOK_TIMEOUT_MS', 5000, 1),
+    email: emailSettingsFrom(env),
     retry: {
       maxAttempts: intFrom(env, 'WEBHOOK_MAX_ATTEMPTS', 4, 1),
       backoffMs: intFrom(env, 'WEBHOOK_BACKOFF_MS', 500, 0),
     },
   };
+}
+
+function emailSettingsFrom(env: Env): EmailSettings | undefined {
+  const smtpUrl = env.SMTP_URL?.trim();
+  if (!smtpUrl) return undefined;
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    throw new Error(`SMTP_URL must be a URL such as smtp://127.0.0.1:2525, got "${smtpUrl}"`);
+  }
+  if (!['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) throw new Error(`SMTP_URL must be smtp://host[:port] or smtps://host[:port], got "${smtpUrl}"`);
+  const from = env.MAIL_FROM?.trim() || DEFAULT_MAIL_FROM;
+  if (!/@[^\s<>@]+>?$/.test(from)) throw new Error(`MAIL_FROM must be an address or "Name <address>", got "${from}"`);
+  return { smtpUrl, from, timeoutMs: intFrom(env, 'SMTP_TIMEOUT_MS', 10_000, 1) };
 }
 
 export const notificationSettingsProvider = { provide: NOTIFICATION_SETTINGS, useFactory: () => notificationSettingsFromEnv() };

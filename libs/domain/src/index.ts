@@ -10,3 +10,4 @@ export * from './consent/consent-policy';
 export * from './consent/privileges';
 export * from './consent/decide-consent';
 export * from './notification/recipients';
+export * from './notification/reminders';

@@ -1,10 +1,18 @@
 import type { CloudEvent, NotificationChannel as ChannelName } from '@mp/contracts';
-import type { RecipientRef } from '@mp/domain';
+import type { CustomerState, PartnerState, RecipientRef } from '@mp/domain';
 
 /** Where a party can be reached, as its profile (customer or partner) says. */
 export interface Contact {
   webhookUrl?: string;
   email?: string;
+}
+
+/** What a channel writing for people (e-mail) needs to name the parties: the states the dispatcher read. */
+export interface NotificationContext {
+  /** The customer's state, the event folded in. */
+  customer: CustomerState;
+  /** The partners the event involves (recipients, the reseller, its provider), by id. */
+  partners: ReadonlyMap<string, PartnerState>;
 }
 
 /** One event told to one recipient over one channel. */
@@ -15,13 +23,14 @@ export interface Notification {
   recipient: RecipientRef;
   /** The channel's address of the recipient (a webhook URL, an e-mail address). */
   target: string;
+  context?: NotificationContext;
 }
 
 /** What one attempt came to. A failure is a value, never a throw. */
 export type AttemptResult = { ok: true; statusCode?: number } | { ok: false; statusCode?: number; error: string };
 
 /**
- * A way of reaching a party (webhook now, e-mail next). A channel makes one attempt; retries,
+ * A way of reaching a party (webhook, e-mail). A channel makes one attempt; retries,
  * the delivery log and the outcome events are the dispatcher's, the same for every channel.
  */
 export interface NotificationChannel {
@@ -29,6 +38,8 @@ export interface NotificationChannel {
   /** The recipient's address on this channel, or undefined when it has none (then it gets nothing). */
   targetOf(contact: Contact): string | undefined;
   attempt(notification: Notification): Promise<AttemptResult>;
+  /** Releases what the channel holds (connections), at shutdown. */
+  close?(): void;
 }
 
 /** The channels the service delivers over, in order: a multi-channel recipient gets one notification each. */

@@ -1,6 +1,7 @@
 import type { Party } from '@mp/contracts';
 import { CustomerEvent } from '../customer-events';
 import { CustomerState } from '../customer-state';
+import type { ExpiryReminder } from './reminders';
 
 export interface RecipientRef {
   party: Party;
@@ -33,6 +34,11 @@ export function recipientsOf(event: CustomerEvent, customer: CustomerState): Rec
     default:
       return [];
   }
+}
+
+/** Both sides hear of privileges about to expire: the customer, the reseller and its indirect provider. */
+export function reminderRecipientsOf(reminder: Pick<ExpiryReminder, 'customerId' | 'resellerId' | 'indirectProviderId'>): RecipientRef[] {
+  return [{ party: 'customer', partyId: reminder.customerId }, ...resellerSide(reminder.resellerId, reminder.indirectProviderId)];
 }
 
 function resellerSide(resellerId: string, providerId: string | undefined): RecipientRef[] {
