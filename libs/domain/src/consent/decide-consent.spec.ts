@@ -84,6 +84,29 @@ describe('ApproveRequest', () => {
   });
 });
 
+describe('merging privileges on a later approval', () => {
+  const grantOf = (events: Outgoing[]) => events.find((e) => e.type === 'DelegatedAdminGranted')!.data as { delegatedAdmin: { roles: string[]; autoExtend: boolean; expiresAt: string } };
+
+  it('never lets privileges that include GlobalAdministrator auto-extend, however the roles came together', () => {
+    const state = new Scenario()
+      .given(customerRegistered())
+      .step(requested(requestRelationship({ delegatedAdmin: { roles: ['GlobalAdministrator'], durationDays: 30, autoExtend: false } })))
+      .step(approved())
+      .step(requested(requestRelationship({ requestId: 'req-2', services: ['Dynamics365'], delegatedAdmin: { roles: ['HelpdeskAgent'], durationDays: 30, autoExtend: true } }))).state;
+    const merged = grantOf(decideApprove(approve({ requestId: 'req-2' }), ctx(state))).delegatedAdmin;
+    expect(merged).toMatchObject({ roles: ['GlobalAdministrator', 'HelpdeskAgent'], autoExtend: false });
+  });
+
+  it('never shortens privileges still active', () => {
+    const state = new Scenario()
+      .given(customerRegistered())
+      .step(requested(requestRelationship({ delegatedAdmin: { roles: ['HelpdeskAgent'], durationDays: 365, autoExtend: false } })))
+      .step(approved())
+      .step(requested(requestRelationship({ requestId: 'req-2', services: ['Dynamics365'], delegatedAdmin: { roles: ['HelpdeskAgent'], durationDays: 1, autoExtend: false } }))).state;
+    expect(grantOf(decideApprove(approve({ requestId: 'req-2' }), ctx(state))).delegatedAdmin.expiresAt).toBe(addDays(NOW, 365).toISOString());
+  });
+});
+
 describe('DeclineRequest', () => {
   it('by an admin declines the request', () => {
     const events = decideDecline({ requestId: 'req-1', customerId: CUSTOMER, declinedBy: ADMIN, reason: 'not now' }, ctx(given([customerRegistered()], requestRelationship())));

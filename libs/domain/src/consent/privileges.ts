@@ -1,5 +1,6 @@
 import type { DelegatedAdminAsk, DelegatedAdminSnapshot } from '@mp/contracts';
 import { addDays } from '../clock';
+import { NON_EXTENDABLE_ROLES } from '../request/request-policy';
 
 export const NO_PRIVILEGES: DelegatedAdminSnapshot = { status: 'none', roles: [], services: [], autoExtend: false };
 
@@ -8,8 +9,10 @@ export function union(a: readonly string[], b: readonly string[]): string[] {
 }
 
 /**
- * Privileges granted by an approval: on top of those still active, the roles and services asked,
- * for the duration asked from now.
+ * Privileges granted by an approval: on top of those still active, the roles and services asked.
+ * A new grant never shortens what is active: they run until the later of the two ends. They
+ * auto-extend only if asked and if no role among all of them may never auto-extend
+ * (GlobalAdministrator), however the roles came together.
  */
 export function grantPrivileges(
   current: DelegatedAdminSnapshot,
@@ -18,13 +21,16 @@ export function grantPrivileges(
   now: Date,
 ): DelegatedAdminSnapshot {
   const kept = current.status === 'active' ? current : NO_PRIVILEGES;
+  const roles = union(kept.roles, ask.roles);
+  const asked = addDays(now, ask.durationDays).toISOString();
+  const expiresAt = kept.expiresAt && kept.expiresAt > asked ? kept.expiresAt : asked;
   return {
     status: 'active',
-    roles: union(kept.roles, ask.roles),
+    roles,
     services: union(kept.services, services),
     grantedAt: now.toISOString(),
-    expiresAt: addDays(now, ask.durationDays).toISOString(),
+    expiresAt,
     durationDays: ask.durationDays,
-    autoExtend: ask.autoExtend,
+    autoExtend: ask.autoExtend && !roles.some((role) => NON_EXTENDABLE_ROLES.includes(role)),
   };
 }
