@@ -9,6 +9,8 @@ export const RequestRejectionReasons = [
   'DUPLICATE_PENDING',
   'NOTHING_NEW',
   'AUTO_EXTEND_NOT_ALLOWED',
+  /** The requestId is another reseller's: idempotency keys are per request, never shared. */
+  'REQUEST_ID_TAKEN',
   'REQUEST_NOT_FOUND',
   'REQUEST_NOT_PENDING',
   'NOT_REQUESTING_RESELLER',

@@ -435,7 +435,8 @@ function checkEventsAreComplete(t: Trace): void {
       case 'RelationshipUpdated':
         return [m.data.requestId, 'approved'];
       case 'RequestRejected':
-        return m.data.command === 'RequestRelationship' ? [m.data.requestId, 'rejected'] : undefined;
+        // REQUEST_ID_TAKEN speaks of a request that is another reseller's: it leaves that one as it is.
+        return m.data.command === 'RequestRelationship' && m.data.reason !== 'REQUEST_ID_TAKEN' ? [m.data.requestId, 'rejected'] : undefined;
       default:
         return undefined;
     }

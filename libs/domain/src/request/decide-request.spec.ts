@@ -88,6 +88,7 @@ describe('RequestRelationship', () => {
       () => when(customerState(customerRegistered()), requestRelationship({ delegatedAdmin: { roles: ['GlobalAdministrator'], durationDays: 30, autoExtend: true } })),
     ],
     ['DUPLICATE_PENDING', () => when(withPending(), requestRelationship({ requestId: 'req-2' }))],
+    ['REQUEST_ID_TAKEN', () => when(withPending(), requestRelationship({ resellerId: 'reseller-2' }), { reseller: partnerState('reseller-2', partnerRegistered('reseller-2')) })],
   ])('is rejected with %s', (reason, decide) => {
     const events = decide();
     expect(events).toHaveLength(1);

@@ -16,9 +16,12 @@ export interface RequestContext {
 
 /** RequestRelationship -> RelationshipRequested | RequestRejected | nothing (same requestId again). */
 export function decideRequestRelationship(command: RequestRelationship, ctx: RequestContext): Outgoing[] {
-  if (ctx.customer.requests[command.requestId]) return [];
+  const known = ctx.customer.requests[command.requestId];
+  if (known?.resellerId === command.resellerId) return [];
 
-  const refusal = intakeRefusal(command, ctx);
+  const refusal: Refusal | undefined = known
+    ? { reason: 'REQUEST_ID_TAKEN', message: `Request id ${command.requestId} is already used by another reseller's request; use a new one.` }
+    : intakeRefusal(command, ctx);
   if (refusal) {
     return [
       message('RequestRejected', {
