@@ -126,7 +126,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       await this.deadLetter(topic, partition, message, { errorClass: 'WrongTopic', message: text, errors: [], attempts: 1, firstFailureAt: now, lastFailureAt: now });
       return;
     }
-    const handler = this.getHandlerByPattern(envelope.type);
+    // Looked up by type directly: Nest's getHandlerByPattern tries JSON.parse on every pattern.
+    const handler = this.messageHandlers.get(envelope.type);
     if (!handler) return; // a valid message of a type this service has no business with
 
     let firstFailureAt: Date | undefined;

@@ -22,7 +22,13 @@ export interface Loaded<S> {
   state: S;
   version: string;
   seen: boolean;
+  /** The stored JSON, to tell whether a step changed anything. */
+  doc: string | null;
 }
+
+type WithCompareAndSet = Redis & {
+  mpCompareAndSet(doc: string, seen: string, version: string, json: string, messageId: string, now: number, kept: number): Promise<number>;
+};
 
 /**
  * Aggregates (a customer's state, a partner's state) as JSON in Redis, one hash per aggregate.
@@ -33,12 +39,18 @@ export interface Loaded<S> {
 export class AggregateStore<S> {
   private readonly lock = new KeyedLock();
 
+  private readonly redis: WithCompareAndSet;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     /** The owner and kind, e.g. `request:customer`: each service keeps its own copy. */
     private readonly namespace: string,
     private readonly initial: (id: string) => S,
-  ) {}
+  ) {
+    // A defined command runs by EVALSHA: the script is sent once, not with every write.
+    if (!('mpCompareAndSet' in redis)) redis.defineCommand('mpCompareAndSet', { numberOfKeys: 2, lua: CAS_SCRIPT });
+    this.redis = redis as WithCompareAndSet;
+  }
 
   docKey(id: string): string {
     return `${this.namespace}:{${id}}`;
@@ -56,7 +68,7 @@ export class AggregateStore<S> {
     if (error) throw error;
     const [version, doc] = fields as [string | null, string | null];
     const seen = messageId ? results[1]?.[1] != null : false;
-    return { state: doc ? (JSON.parse(doc) as S) : this.initial(id), version: version ?? '0', seen };
+    return { state: doc ? (JSON.parse(doc) as S) : this.initial(id), version: version ?? '0', seen, doc };
   }
 
   async get(id: string): Promise<S | undefined> {
@@ -72,37 +84,32 @@ export class AggregateStore<S> {
     return found;
   }
 
-  private async save(id: string, version: string, state: S, messageId = ''): Promise<void> {
-    const written = await this.redis.eval(
-      CAS_SCRIPT,
-      2,
-      this.docKey(id),
-      this.seenKey(id),
-      version,
-      JSON.stringify(state),
-      messageId,
-      Date.now(),
-      SEEN_KEPT,
-    );
+  private async save(id: string, version: string, json: string, messageId = ''): Promise<void> {
+    const written = await this.redis.mpCompareAndSet(this.docKey(id), this.seenKey(id), version, json, messageId, Date.now(), SEEN_KEPT);
     if (written !== 1) throw new ConcurrentUpdateError(`${this.docKey(id)} changed under us (version ${version})`);
   }
 
   /** Called after each write, for indexes derived from the new state. */
-  protected async saved(_id: string, _state: S): Promise<void> {}
+  protected async saved(_id: string, _state: S, _previous: S): Promise<void> {}
 
   /**
    * Reads the aggregate, lets `step` decide and do its effects (publish events) and return the
    * next state, then writes it with the message id. A message already seen is skipped, so a
    * redelivery applies nothing twice. Effects come before the write: a crash in between replays
    * the same decision with the same derived event ids, which consumers de-duplicate.
+   *
+   * `skipUnchanged`: for folds, which are idempotent, a step that changes nothing writes nothing
+   * (a service folding back its own events, a replay).
    */
-  update(id: string, messageId: string, step: (state: S) => Promise<S> | S): Promise<S> {
+  update(id: string, messageId: string, step: (state: S) => Promise<S> | S, { skipUnchanged = false } = {}): Promise<S> {
     return this.lock.run(id, async () => {
       const loaded = await this.load(id, messageId);
       if (loaded.seen) return loaded.state;
       const next = await step(loaded.state);
-      await this.save(id, loaded.version, next, messageId);
-      await this.saved(id, next);
+      const json = JSON.stringify(next);
+      if (skipUnchanged && json === loaded.doc) return next;
+      await this.save(id, loaded.version, json, messageId);
+      await this.saved(id, next, loaded.state);
       return next;
     });
   }

@@ -13,11 +13,11 @@ export class StateProjector {
 
   applyCustomerEvent(envelope: CloudEvent): Promise<CustomerState> {
     const event = { id: envelope.id, time: envelope.time, type: envelope.type, data: envelope.data } as CustomerEvent;
-    return this.customers.update(event.data.customerId, envelope.id, (state) => evolve(state, event));
+    return this.customers.update(event.data.customerId, envelope.id, (state) => evolve(state, event), { skipUnchanged: true });
   }
 
   applyPartnerEvent(envelope: CloudEvent): Promise<PartnerState> {
     const message = { type: envelope.type, data: envelope.data } as PartnerMessage;
-    return this.partners.update(partnerIdOf(message), envelope.id, (state) => evolvePartner(state, message));
+    return this.partners.update(partnerIdOf(message), envelope.id, (state) => evolvePartner(state, message), { skipUnchanged: true });
   }
 }

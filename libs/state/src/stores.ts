@@ -21,8 +21,11 @@ export class CustomerStore extends AggregateStore<CustomerState> {
     if (dueAt) this.dueIndex = new DueIndex(redis, `${service}:due`);
   }
 
-  protected override async saved(id: string, state: CustomerState): Promise<void> {
-    if (this.dueAt) await this.dueIndex?.set(id, this.dueAt(state));
+  protected override async saved(id: string, state: CustomerState, previous: CustomerState): Promise<void> {
+    if (!this.dueAt) return;
+    const due = this.dueAt(state);
+    // Most writes do not move the due time: no round trip for those.
+    if (due !== this.dueAt(previous)) await this.dueIndex?.set(id, due);
   }
 }
 
