@@ -67,6 +67,8 @@ describe('indirect providers and indirect resellers, end to end', () => {
     const ended = await upstream.command('EndRelationship', { customerId, resellerId: indirect, endedBy: { party: 'provider', userId: 'provider-ops' } }, ['RelationshipEnded', 'ConsentRejected']);
     expect(ended.data).toMatchObject({ endedBy: { party: 'provider' }, relationship: { status: 'ended', channel: 'indirect' } });
     await probe.waitFor('the provider hears of the end', () => receiver.at(`/provider/${provider}`, 'RelationshipEnded')[0]);
+    // And by e-mail, over real SMTP, as do the reseller and the customer.
+    for (const party of [provider, indirect, customerId]) await system.mailsTo(Upstream.emailOf(party), 'RelationshipEnded');
   });
 
   it('after unlinking, the reseller can no longer request through that provider', async () => {

@@ -4,6 +4,8 @@ import { RunningSystem, startSystem } from '../support/system';
 import { TopicProbe } from '../support/topic-probe';
 import { Upstream } from '../support/upstream';
 
+const emailOf = Upstream.emailOf;
+
 /** Every path of a relationship's life (DESIGN §5), over the real Kafka and Redis. */
 describe('the relationship lifecycle, end to end', () => {
   const world = isolateTestRun('lifecycle');
@@ -58,6 +60,10 @@ describe('the relationship lifecycle, end to end', () => {
     expect(again.data).toMatchObject({ reason: 'REQUEST_NOT_PENDING' });
     await system.settled();
     expect((await system.directory$('/v1/requests/c-1')).body).toMatchObject({ status: 'cancelled' });
+    // Both sides hear of it by e-mail, over real SMTP.
+    const [toCustomer] = (await system.mailsTo(emailOf(customerId), 'RequestCancelled')) as any[];
+    expect(toCustomer.text).toContain('c-1');
+    await system.mailsTo(emailOf(reseller), 'RequestCancelled');
   });
 
   it('refuses at intake: region, auto-extended Global Administrator, nothing new; a suspended reseller until reinstated', async () => {
@@ -100,6 +106,8 @@ describe('the relationship lifecycle, end to end', () => {
     const refused = await upstream.command('DeclineRequest', { requestId: 'a-1', customerId, declinedBy: admin }, ['RequestDeclined', 'ConsentRejected']);
     expect(refused.data.reason).toBe('NOT_CUSTOMER_ADMIN');
     expect((await upstream.approve({ requestId: 'a-1', customerId, approvedBy: newcomer })).type).toBe('RelationshipEstablished');
+    await system.mailsTo(emailOf(customerId), 'RelationshipRequested');
+    await system.mailsTo(emailOf(reseller), 'RelationshipEstablished');
   });
 
   it('the customer revokes privileges; then ends the relationship; the directory follows', async () => {
@@ -115,6 +123,10 @@ describe('the relationship lifecycle, end to end', () => {
     await system.settled();
     expect(await resellersOf(customerId)).toEqual([]);
     expect((await system.directory$(`/v1/resellers/${reseller}/customers?limit=100`)).body.customers.map((c: { customerId: string }) => c.customerId)).not.toContain(customerId);
+    await system.mailsTo(emailOf(customerId), 'DelegatedAdminRevoked');
+    await system.mailsTo(emailOf(customerId), 'RelationshipEnded');
+    const ends = (await system.mailsTo(emailOf(reseller), 'RelationshipEnded')) as any[];
+    expect(ends.some((m) => m.text.includes(customerId))).toBe(true);
   });
 
   it('ending revokes active privileges in the same step; a reseller cannot end while Partner of Record', async () => {
@@ -159,6 +171,9 @@ describe('the relationship lifecycle, end to end', () => {
       // Fired once each, however many passes the scheduler made.
       expect(probe.events('RequestExpired', (e) => (e.data as { requestId: string }).requestId === 't-pending')).toHaveLength(1);
       expect(probe.events('DelegatedAdminExpired', (e) => (e.data as { customerId: string }).customerId === customerId)).toHaveLength(1);
+      await system.mailsTo(emailOf(customerId), 'DelegatedAdminExpired');
+      await system.mailsTo(emailOf(second), 'DelegatedAdminExtended');
+      await system.mailsTo(emailOf(other), 'RequestExpired');
     });
   });
 });

@@ -9,6 +9,7 @@ import { requestServiceOptions } from '../../apps/request-service/src/request-se
 import { ManualClock } from '@mp/domain';
 import { KafkaSettings, KAFKA_SETTINGS, KafkaTransport } from '@mp/messaging';
 import { consumerLag } from './consumer-lag';
+import { SmtpSink } from './smtp-sink';
 import { RunningService, startService } from './service-harness';
 
 export interface RunningSystem {
@@ -17,6 +18,10 @@ export interface RunningSystem {
   notification: RunningService;
   directory: RunningService;
   clock: ManualClock;
+  /** The real SMTP server every e-mail of the system goes to. */
+  mail: SmtpSink;
+  /** Resolves with the e-mails to `address` about `eventType`, once `count` have arrived. */
+  mailsTo(address: string, eventType: string, count?: number): Promise<unknown[]>;
   /** Resolves once every service has handled everything published so far. */
   settled(timeoutMs?: number): Promise<void>;
   /** GET on the directory, parsed. */
@@ -26,6 +31,8 @@ export interface RunningSystem {
 
 /** The four services, in this process, against the real Kafka and Redis, sharing one clock. */
 export async function startSystem(clock = new ManualClock(new Date('2026-03-01T09:00:00.000Z'))): Promise<RunningSystem> {
+  const mail = new SmtpSink();
+  process.env.SMTP_URL = await mail.start();
   const [request, consent, notification, directory] = await Promise.all([
     startService(RequestServiceModule, requestServiceOptions, clock),
     startService(ConsentServiceModule, consentServiceOptions, clock),
@@ -39,6 +46,16 @@ export async function startSystem(clock = new ManualClock(new Date('2026-03-01T0
     notification,
     directory,
     clock,
+    mail,
+    async mailsTo(address: string, eventType: string, count = 1) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const found = mail.to(address).filter((m) => m.headers.get('x-multipartner-event-type') === eventType);
+        if (found.length >= count) return found;
+        if (Date.now() > deadline) throw new Error(`no ${eventType} e-mail to ${address}; got ${mail.received.map((m) => m.headers.get('x-multipartner-event-type')).join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     async settled(timeoutMs = 60_000) {
       const groups = services.map((service) => ({
         groupId: service.app.get<KafkaSettings>(KAFKA_SETTINGS).groupId,
@@ -59,6 +76,7 @@ export async function startSystem(clock = new ManualClock(new Date('2026-03-01T0
     },
     async stop() {
       await Promise.all(services.map((s) => s.close()));
+      await mail.stop();
     },
   };
 }

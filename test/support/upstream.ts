@@ -10,12 +10,25 @@ type Data = Record<string, unknown>;
 export class Upstream {
   constructor(private readonly probe: TopicProbe) {}
 
+  /** Every party the tests register gets an address on the test's SMTP server. */
+  static emailOf(partyId: string): string {
+    return `${partyId}@parties.test`;
+  }
+
   partner(partnerId: string, data: Data = {}): Promise<CloudEvent> {
-    return this.probe.publish('PartnerRegistered', { partnerId, name: `Partner ${partnerId}`, kind: 'direct-reseller', specializations: [], countries: ['DE'], ...data });
+    return this.probe.publish('PartnerRegistered', {
+      partnerId,
+      name: `Partner ${partnerId}`,
+      kind: 'direct-reseller',
+      specializations: [],
+      countries: ['DE'],
+      email: Upstream.emailOf(partnerId),
+      ...data,
+    });
   }
 
   customer(customerId: string, admins: string[], data: Data = {}): Promise<CloudEvent> {
-    return this.probe.publish('CustomerRegistered', { customerId, name: `Customer ${customerId}`, country: 'DE', admins, ...data });
+    return this.probe.publish('CustomerRegistered', { customerId, name: `Customer ${customerId}`, country: 'DE', admins, email: Upstream.emailOf(customerId), ...data });
   }
 
   /** Publishes a command and returns the first event of `answers` it caused. */
