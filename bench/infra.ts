@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
+import { kafkaAnswers } from '../test/support/infra';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -18,14 +19,6 @@ export interface BenchInfra {
   stop(): Promise<void>;
 }
 
-async function kafkaAnswers(brokers: string): Promise<boolean> {
-  try {
-    await run('node', [join(ROOT, 'scripts', 'kafka-ping.mjs'), brokers], { timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function redisAnswers(url: string): Promise<string | undefined> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });

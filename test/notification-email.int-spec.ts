@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { CloudEvent, MessageType, validateData } from '@mp/contracts';
 import { deriveId } from '@mp/messaging';
 import { CustomerStore, PartnerStore } from '@mp/state';
+import { eventually } from './support/eventually';
 import { isolateTestRun } from './support/isolation';
 import { RunningService, startService } from './support/service-harness';
 import { TopicProbe } from './support/topic-probe';
@@ -14,15 +15,6 @@ const world = isolateTestRun('notification-email');
 process.env.WEBHOOK_BACKOFF_MS = '50';
 
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const emailNotificationIdOf = (event: CloudEvent, party: string, partyId: string) => deriveId(`${event.id}/${party}/${partyId}/email`);
 const messageIdOf = (notificationId: string) => `<${notificationId}@multipartner.local>`;

@@ -3,6 +3,7 @@ import { MessageType, validateData } from '@mp/contracts';
 import { addDays, ManualClock } from '@mp/domain';
 import { deriveId } from '@mp/messaging';
 import { CustomerStore, DueScheduler, PartnerStore } from '@mp/state';
+import { eventually } from './support/eventually';
 import { isolateTestRun } from './support/isolation';
 import { RunningService, startService } from './support/service-harness';
 import { TopicProbe } from './support/topic-probe';
@@ -15,15 +16,6 @@ const world = isolateTestRun('notification-reminders');
 process.env.SCHEDULER_INTERVAL_MS = '100';
 process.env.WEBHOOK_BACKOFF_MS = '50';
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const T0 = new Date('2026-03-01T09:00:00.000Z');
 const day = (n: number) => addDays(T0, n);

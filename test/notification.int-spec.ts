@@ -7,6 +7,7 @@ import { deriveId } from '@mp/messaging';
 import { REDIS } from '@mp/redis';
 import { CustomerStore, PartnerStore } from '@mp/state';
 import type { Redis } from 'ioredis';
+import { eventually } from './support/eventually';
 import { isolateTestRun } from './support/isolation';
 import { RunningService, startService } from './support/service-harness';
 import { TopicProbe } from './support/topic-probe';
@@ -72,15 +73,6 @@ function signedWithTheSecret(call: Received): boolean {
   return call.headers['webhook-signature'] === `v1,${createHmac('sha256', key).update(content).digest('base64')}`;
 }
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const notificationIdOf = (event: CloudEvent, party: string, partyId: string) => deriveId(`${event.id}/${party}/${partyId}/webhook`);
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();

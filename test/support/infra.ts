@@ -22,7 +22,7 @@ function dockerAnswers(): boolean {
   }
 }
 
-async function kafkaAnswers(brokers: string): Promise<boolean> {
+export async function kafkaAnswers(brokers: string): Promise<boolean> {
   try {
     await run('node', [join(ROOT, 'scripts', 'kafka-ping.mjs'), brokers], { timeout: 10_000 });
     return true;

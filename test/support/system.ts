@@ -9,6 +9,7 @@ import { requestServiceOptions } from '../../apps/request-service/src/request-se
 import { ManualClock } from '@mp/domain';
 import { KafkaSettings, KAFKA_SETTINGS, KafkaTransport } from '@mp/messaging';
 import { consumerLag } from './consumer-lag';
+import { eventually } from './eventually';
 import { SmtpSink } from './smtp-sink';
 import { RunningService, startService } from './service-harness';
 
@@ -47,14 +48,11 @@ export async function startSystem(clock = new ManualClock(new Date('2026-03-01T0
     directory,
     clock,
     mail,
-    async mailsTo(address: string, eventType: string, count = 1) {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
+    mailsTo(address: string, eventType: string, count = 1) {
+      return eventually(`${count} ${eventType} e-mail(s) to ${address}`, () => {
         const found = mail.to(address).filter((m) => m.headers.get('x-multipartner-event-type') === eventType);
-        if (found.length >= count) return found;
-        if (Date.now() > deadline) throw new Error(`no ${eventType} e-mail to ${address}; got ${mail.received.map((m) => m.headers.get('x-multipartner-event-type')).join(', ')}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+        return found.length >= count && found;
+      });
     },
     async settled(timeoutMs = 60_000) {
       const groups = services.map((service) => ({
