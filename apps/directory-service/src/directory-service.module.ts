@@ -7,6 +7,7 @@ import { CustomerSubscriptionsQuery } from './customers/customer-subscriptions.q
 import { CustomersHttpController } from './customers/customers.http.controller';
 import { DirectoryIndexes } from './indexes/directory-indexes';
 import { LifecycleProjectionMessageController } from './projection/lifecycle-projection.message.controller';
+import { RebuildStatus } from './rebuild/rebuild-status';
 import { RequestByIdQuery } from './requests/request-by-id.query';
 import { RequestsHttpController } from './requests/requests.http.controller';
 import { ResellerCustomersQuery } from './resellers/reseller-customers.query';
@@ -22,6 +23,6 @@ export const DIRECTORY_SERVICE = 'directory-service';
 @Module({
   imports: [ServiceModule.forService(DIRECTORY_SERVICE), StateModule.forService('directory', { foldLifecycleEvents: false })],
   controllers: [LifecycleProjectionMessageController, CustomersHttpController, RequestsHttpController, ResellersHttpController],
-  providers: [DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery],
+  providers: [RebuildStatus, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery],
 })
 export class DirectoryServiceModule {}

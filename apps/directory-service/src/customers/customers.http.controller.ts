@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query, UsePipes } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../http/error-response.dto';
+import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
 import { directoryValidationPipe } from '../http/validation';
 import { CustomerRequestsDto } from '../requests/request.dto';
 import { CustomerResellersDto, CustomerSubscriptionsDto } from './customer.dto';
@@ -12,6 +13,8 @@ import { CustomerSubscriptionsQuery } from './customer-subscriptions.query';
 @ApiTags('customers')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path or query parameter is invalid.' })
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The customer is not known to the directory.' })
+@UseGuards(ReadModelsReadyGuard)
+@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })
 @UsePipes(directoryValidationPipe())
 @Controller('v1/customers/:customerId')
 export class CustomersHttpController {

@@ -1,12 +1,15 @@
-import { Controller, Get, Param, UsePipes } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../http/error-response.dto';
+import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
 import { directoryValidationPipe } from '../http/validation';
 import { RequestDetailDto } from './request.dto';
 import { RequestParams } from './request.params';
 import { RequestByIdQuery } from './request-by-id.query';
 
 @ApiTags('requests')
+@UseGuards(ReadModelsReadyGuard)
+@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })
 @UsePipes(directoryValidationPipe())
 @Controller('v1/requests')
 export class RequestsHttpController {

@@ -1,12 +1,15 @@
-import { Controller, Get, Param, Query, UsePipes } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../http/error-response.dto';
+import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
 import { directoryValidationPipe } from '../http/validation';
 import { ResellerCustomersDto } from './reseller-customers.dto';
 import { PageParams, ResellerParams } from './reseller.params';
 import { ResellerCustomersQuery } from './reseller-customers.query';
 
 @ApiTags('resellers')
+@UseGuards(ReadModelsReadyGuard)
+@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })
 @UsePipes(directoryValidationPipe())
 @Controller('v1/resellers/:resellerId')
 export class ResellersHttpController {

@@ -1,0 +1,43 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { REDIS } from '@mp/redis';
+import type { Redis } from 'ioredis';
+
+/**
+ * Set while the directory's read models are being rebuilt from Kafka (DESIGN §6, §7): the key's
+ * value is when the rebuild expects to be done (ms since the epoch). Whoever rebuilds sets it
+ * and deletes it when done.
+ */
+export const REBUILDING_KEY = 'directory:rebuilding';
+
+/**
+ * Whether the read models are rebuilding, known without a Redis round trip per query: the flag
+ * is read once a second, so a query costs what it did.
+ */
+@Injectable()
+export class RebuildStatus implements OnModuleInit, OnApplicationShutdown {
+  private until?: number;
+  private timer?: NodeJS.Timeout;
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), 1000);
+    this.timer.unref();
+  }
+
+  /** Seconds a caller should wait before asking again, or undefined when the read models are ready. */
+  retryAfterSeconds(now = Date.now()): number | undefined {
+    if (this.until === undefined) return undefined;
+    return Math.max(1, Math.ceil((this.until - now) / 1000));
+  }
+
+  private async refresh(): Promise<void> {
+    const raw = await this.redis.get(REBUILDING_KEY).catch(() => null);
+    this.until = raw === null ? undefined : Number(raw) || Date.now() + 5000;
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+}
