@@ -92,6 +92,20 @@ describe('multi-partner: a third reseller joins a customer served by two', () =>
     expect(dynamicsOnly.body.resellers.map((r: { resellerId: string }) => r.resellerId)).toEqual([resellers.dynamics.id]);
   });
 
+  it('changes a Partner of Record only through PartnerOfRecordChanged, and the relationships stay as they were', async () => {
+    const resellersBefore = (await system.directory$(`/v1/customers/${customerId}/resellers`)).body;
+    await probe.publish('PartnerOfRecordChanged', { subscriptionId: 'sub-azure', customerId, partnerOfRecordId: resellers.dynamics.id, previousPartnerOfRecordId: resellers.azure.id });
+    await system.settled();
+    const { body } = await system.directory$(`/v1/customers/${customerId}/subscriptions`);
+    expect(body.subscriptions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ subscriptionId: 'sub-azure', partnerOfRecordId: resellers.dynamics.id, quantity: 1, service: 'Azure' }),
+        expect.objectContaining({ subscriptionId: 'sub-m365', partnerOfRecordId: resellers.m365.id, quantity: 250 }),
+      ]),
+    );
+    expect((await system.directory$(`/v1/customers/${customerId}/resellers`)).body).toEqual(resellersBefore);
+  });
+
   it('refuses privileges over a service another reseller administers, naming the holder', async () => {
     await probe.publish('RequestRelationship', {
       requestId: 'req-dynamics-azure',
