@@ -104,3 +104,17 @@ export function privilegesHeld(privileges: DelegatedAdminSnapshot | undefined): 
 export function autoExtension(privileges: DelegatedAdminSnapshot): string {
   return privileges.autoExtend ? `yes, by ${AUTO_EXTEND_DAYS} days at expiry` : 'no';
 }
+
+/** The rows every e-mail about a reseller's privileges starts with. */
+export function privilegeFacts(
+  d: { customerId: string; resellerId: string; delegatedAdmin: DelegatedAdminSnapshot },
+  view: EmailView,
+): EmailContent['facts'] {
+  return [
+    ['Customer', view.customer(d.customerId)],
+    ['Reseller', view.partner(d.resellerId)],
+    ['Indirect provider', view.partner(view.providerOf(d.resellerId))],
+    ['Roles', list(d.delegatedAdmin.roles)],
+    ['Services', list(d.delegatedAdmin.services)],
+  ];
+}

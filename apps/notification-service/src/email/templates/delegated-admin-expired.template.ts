@@ -1,5 +1,5 @@
 import type { MessageData } from '@mp/contracts';
-import { EmailTemplate, list, when } from '../email-view';
+import { EmailTemplate, privilegeFacts, when } from '../email-view';
 
 /** Both sides: the privileges reached their end; the relationship stays. */
 export const delegatedAdminExpiredEmail: EmailTemplate<MessageData<'DelegatedAdminExpired'>> = (d, view) => ({
@@ -8,11 +8,7 @@ export const delegatedAdminExpiredEmail: EmailTemplate<MessageData<'DelegatedAdm
     `The delegated admin privileges of ${view.partner(d.resellerId)} at ${view.customer(d.customerId)} expired on ${when(d.expiredAt)}. The relationship stays active; new privileges need a new request approved by the customer.`,
   ],
   facts: [
-    ['Customer', view.customer(d.customerId)],
-    ['Reseller', view.partner(d.resellerId)],
-    ['Indirect provider', view.partner(view.providerOf(d.resellerId))],
-    ['Roles', list(d.delegatedAdmin.roles)],
-    ['Services', list(d.delegatedAdmin.services)],
+    ...privilegeFacts(d, view),
     ['Expired', when(d.expiredAt)],
   ],
 });

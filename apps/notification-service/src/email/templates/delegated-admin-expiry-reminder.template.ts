@@ -1,5 +1,5 @@
 import type { DelegatedAdminExpiryReminder } from '@mp/domain';
-import { autoExtension, EmailTemplate, list, when } from '../email-view';
+import { autoExtension, EmailTemplate, privilegeFacts, when } from '../email-view';
 
 const inDays = (days: number) => (days === 1 ? '1 day' : `${days} days`);
 
@@ -13,11 +13,7 @@ export const delegatedAdminExpiryReminderEmail: EmailTemplate<DelegatedAdminExpi
       : 'They will not be extended automatically: to keep them, the reseller asks the customer again and an admin approves it.',
   ],
   facts: [
-    ['Customer', view.customer(d.customerId)],
-    ['Reseller', view.partner(d.resellerId)],
-    ['Indirect provider', view.partner(view.providerOf(d.resellerId))],
-    ['Roles', list(d.delegatedAdmin.roles)],
-    ['Services', list(d.delegatedAdmin.services)],
+    ...privilegeFacts(d, view),
     ['Expires', when(d.delegatedAdmin.expiresAt)],
     ['Auto-extension', autoExtension(d.delegatedAdmin)],
   ],

@@ -1,5 +1,5 @@
 import type { MessageData } from '@mp/contracts';
-import { EmailTemplate, list, when } from '../email-view';
+import { EmailTemplate, privilegeFacts, when } from '../email-view';
 
 /** Both sides: auto-extension moved the expiry on. */
 export const delegatedAdminExtendedEmail: EmailTemplate<MessageData<'DelegatedAdminExtended'>> = (d, view) => ({
@@ -8,11 +8,7 @@ export const delegatedAdminExtendedEmail: EmailTemplate<MessageData<'DelegatedAd
     `The delegated admin privileges of ${view.partner(d.resellerId)} at ${view.customer(d.customerId)} were extended automatically, from ${when(d.previousExpiresAt)} to ${when(d.delegatedAdmin.expiresAt)}.`,
   ],
   facts: [
-    ['Customer', view.customer(d.customerId)],
-    ['Reseller', view.partner(d.resellerId)],
-    ['Indirect provider', view.partner(view.providerOf(d.resellerId))],
-    ['Roles', list(d.delegatedAdmin.roles)],
-    ['Services', list(d.delegatedAdmin.services)],
+    ...privilegeFacts(d, view),
     ['Previous expiry', when(d.previousExpiresAt)],
     ['Expires', when(d.delegatedAdmin.expiresAt)],
   ],

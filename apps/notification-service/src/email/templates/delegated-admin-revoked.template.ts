@@ -1,5 +1,5 @@
 import type { MessageData } from '@mp/contracts';
-import { byParty, EmailTemplate, list } from '../email-view';
+import { byParty, EmailTemplate, privilegeFacts } from '../email-view';
 
 const why = { 'revoked-by-customer': 'revoked by the customer', 'relationship-ended': 'the relationship ended' } as const;
 
@@ -10,11 +10,7 @@ export const delegatedAdminRevokedEmail: EmailTemplate<MessageData<'DelegatedAdm
     `The delegated admin privileges of ${view.partner(d.resellerId)} at ${view.customer(d.customerId)} were revoked (${why[d.reason] ?? d.reason}). The relationship itself ${d.reason === 'relationship-ended' ? 'has ended' : 'stays active'}.`,
   ],
   facts: [
-    ['Customer', view.customer(d.customerId)],
-    ['Reseller', view.partner(d.resellerId)],
-    ['Indirect provider', view.partner(view.providerOf(d.resellerId))],
-    ['Roles', list(d.delegatedAdmin.roles)],
-    ['Services', list(d.delegatedAdmin.services)],
+    ...privilegeFacts(d, view),
     ['Reason', why[d.reason] ?? d.reason],
     ['Revoked by', byParty(d.revokedBy)],
   ],
