@@ -1,4 +1,5 @@
-import { Kafka, KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
+import { Logger } from '@nestjs/common';
+import { Kafka, KafkaConfig, logCreator, logLevel, SASLOptions } from 'kafkajs';
 
 /** How a service reaches Kafka, read once from the environment (DESIGN §3). */
 export interface KafkaSettings {
@@ -75,7 +76,21 @@ export function createKafka(settings: KafkaSettings, clientSuffix = ''): Kafka {
     ssl: settings.ssl,
     sasl: settings.sasl,
     logLevel: logLevel.WARN,
+    logCreator: toServiceLog,
     retry: { initialRetryTime: 200, retries: 8 },
   };
   return new Kafka(config);
 }
+
+/** kafkajs' own logs go to the service's logger (pino in the services), structured like the rest. */
+const toServiceLog: logCreator = () => {
+  const logger = new Logger('kafkajs');
+  return ({ namespace, level, log }) => {
+    const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
+    const entry = { msg: `[${namespace}] ${message}`, ...fields };
+    if (level === logLevel.ERROR) logger.error(entry);
+    else if (level === logLevel.WARN) logger.warn(entry);
+    else if (level === logLevel.INFO) logger.log(entry);
+    else logger.debug(entry);
+  };
+};

@@ -12,6 +12,7 @@ import { TopicProvisioner } from './topic-provisioner';
 import { KAFKA_SETTINGS } from './tokens';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const HEARTBEAT_MS = 3_000;
 
 /**
  * A NestJS transport over kafkajs that routes each message by its CloudEvents `type` to the
@@ -66,7 +67,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 250,
       sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      heartbeatInterval: HEARTBEAT_MS,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -98,10 +99,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale()) break;
-        await this.process(batch.topic, batch.partition, message);
+        await this.whileBeating(heartbeat, () => this.process(batch.topic, batch.partition, message));
         resolveOffset(message.offset);
         lastHandled = message.offset;
-        await heartbeat();
       }
     } finally {
       if (lastHandled !== undefined && this.consumer) {
@@ -109,6 +109,21 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
       }
     }
+  }
+
+  /**
+   * Keeps the group membership alive while one message is handled: a handler with retries (a
+   * webhook with back-off) may take longer than the session timeout, and kafkajs only beats when
+   * asked to.
+   */
+  private async whileBeating(heartbeat: () => Promise<void>, work: () => Promise<void>): Promise<void> {
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    try {
+      await work();
+    } finally {
+      clearInterval(beat);
+    }
+    await heartbeat();
   }
 
   /** Decode, route, retry, dead-letter: one message, never thrown out of here unless Kafka itself fails. */
