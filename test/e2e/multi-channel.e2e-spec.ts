@@ -1,16 +1,10 @@
-import { isolateTestRun } from '../support/isolation';
-import { RunningSystem, startSystem } from '../support/system';
-import { TopicProbe } from '../support/topic-probe';
+import { endToEnd } from '../support/end-to-end';
 import { Upstream } from '../support/upstream';
-import { WebhookReceiver } from '../support/webhook-receiver';
 
 /** The two-tier channel: an indirect reseller works through its indirect provider (DESIGN §1, §5). */
 describe('indirect providers and indirect resellers, end to end', () => {
-  const world = isolateTestRun('channel');
-  const probe = new TopicProbe();
-  const upstream = new Upstream(probe);
-  const receiver = new WebhookReceiver();
-  let system: RunningSystem;
+  const e2e = endToEnd('channel');
+  const { world, probe, upstream, receiver } = e2e;
 
   const admin = { userId: world.id('admin') };
   const agent = { userId: world.id('agent') };
@@ -20,21 +14,11 @@ describe('indirect providers and indirect resellers, end to end', () => {
   const customerId = world.id('cust');
 
   beforeAll(async () => {
-    await receiver.start();
-    await probe.start();
-    system = await startSystem();
     await upstream.partner(provider, { kind: 'indirect-provider', webhookUrl: receiver.url(`/provider/${provider}`) });
     await upstream.partner(indirect, { kind: 'indirect-reseller', webhookUrl: receiver.url(`/reseller/${indirect}`) });
     await upstream.partner(direct);
     await upstream.customer(customerId, [admin.userId]);
-    await system.settled();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await probe.stop();
-    await receiver.stop();
-    await world.cleanup();
+    await e2e.system.settled();
   });
 
   const ask = (requestId: string, resellerId: string, extra: Record<string, unknown> = {}) =>
@@ -48,14 +32,14 @@ describe('indirect providers and indirect resellers, end to end', () => {
 
   it('once linked, the request goes through the provider; the directory shows the channel; the provider hears', async () => {
     await probe.publish('PartnersLinked', { indirectProviderId: provider, indirectResellerId: indirect });
-    await system.settled();
+    await e2e.system.settled();
     const requested = await ask('m-4', indirect, { indirectProviderId: provider });
     expect(requested).toMatchObject({ type: 'RelationshipRequested', data: { channel: 'indirect', indirectProviderId: provider } });
     const established = await upstream.approve({ requestId: 'm-4', customerId, approvedBy: admin });
     expect(established.data.relationship).toMatchObject({ channel: 'indirect', indirectProviderId: provider });
-    await system.settled();
+    await e2e.system.settled();
 
-    const { body } = await system.directory$(`/v1/customers/${customerId}/resellers`);
+    const { body } = await e2e.system.directory$(`/v1/customers/${customerId}/resellers`);
     expect(body.resellers).toEqual([expect.objectContaining({ resellerId: indirect, channel: 'indirect', indirectProviderId: provider })]);
     await probe.waitFor('the provider hears of the approval', () => receiver.at(`/provider/${provider}`, 'RelationshipEstablished')[0]);
     await probe.waitFor('the reseller hears of the approval', () => receiver.at(`/reseller/${indirect}`, 'RelationshipEstablished')[0]);
@@ -68,12 +52,12 @@ describe('indirect providers and indirect resellers, end to end', () => {
     expect(ended.data).toMatchObject({ endedBy: { party: 'provider' }, relationship: { status: 'ended', channel: 'indirect' } });
     await probe.waitFor('the provider hears of the end', () => receiver.at(`/provider/${provider}`, 'RelationshipEnded')[0]);
     // And by e-mail, over real SMTP, as do the reseller and the customer.
-    for (const party of [provider, indirect, customerId]) await system.mailsTo(Upstream.emailOf(party), 'RelationshipEnded');
+    for (const party of [provider, indirect, customerId]) await e2e.system.mailsTo(Upstream.emailOf(party), 'RelationshipEnded');
   });
 
   it('after unlinking, the reseller can no longer request through that provider', async () => {
     await probe.publish('PartnersUnlinked', { indirectProviderId: provider, indirectResellerId: indirect });
-    await system.settled();
+    await e2e.system.settled();
     expect((await ask('m-5', indirect, { indirectProviderId: provider })).data.reason).toBe('PROVIDER_NOT_LINKED');
   });
 });

@@ -1,16 +1,13 @@
 import { CloudEvent } from '@mp/contracts';
-import { isolateTestRun } from '../support/isolation';
-import { RunningSystem, startSystem } from '../support/system';
-import { TopicProbe } from '../support/topic-probe';
+import { endToEnd } from '../support/end-to-end';
 
 /**
  * The point of the product: a customer already served by two resellers, each Partner of Record
  * of its own subscriptions, gets a third. Nothing of what it had changes.
  */
 describe('multi-partner: a third reseller joins a customer served by two', () => {
-  const world = isolateTestRun('multipartner');
-  const probe = new TopicProbe();
-  let system: RunningSystem;
+  const e2e = endToEnd('multipartner');
+  const { world, probe } = e2e;
 
   const customerId = world.id('cust');
   const admin = { userId: world.id('admin') };
@@ -36,29 +33,21 @@ describe('multi-partner: a third reseller joins a customer served by two', () =>
   }
 
   beforeAll(async () => {
-    await probe.start();
-    system = await startSystem();
     for (const reseller of Object.values(resellers)) {
       await probe.publish('PartnerRegistered', { partnerId: reseller.id, name: `${reseller.service} experts`, kind: 'direct-reseller', specializations: [reseller.service], countries: ['FR'] });
     }
     await probe.publish('CustomerRegistered', { customerId, name: 'Tailspin Toys', country: 'FR', admins: [admin.userId] });
     await probe.publish('SubscriptionCreated', { subscriptionId: 'sub-azure', customerId, partnerOfRecordId: resellers.azure.id, service: 'Azure', quantity: 1 });
     await probe.publish('SubscriptionCreated', { subscriptionId: 'sub-m365', customerId, partnerOfRecordId: resellers.m365.id, service: 'Microsoft365', quantity: 250 });
-    await system.settled();
+    await e2e.system.settled();
     await relationshipWith(resellers.azure, 'req-azure');
     await relationshipWith(resellers.m365, 'req-m365');
-    await system.settled();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await probe.stop();
-    await world.cleanup();
+    await e2e.system.settled();
   });
 
   it('lists all three resellers with their own services, and changes nothing else', async () => {
-    const resellersBefore = await system.directory$(`/v1/customers/${customerId}/resellers`);
-    const subscriptionsBefore = await system.directory$(`/v1/customers/${customerId}/subscriptions`);
+    const resellersBefore = await e2e.system.directory$(`/v1/customers/${customerId}/resellers`);
+    const subscriptionsBefore = await e2e.system.directory$(`/v1/customers/${customerId}/subscriptions`);
     expect(resellersBefore.body.resellers).toHaveLength(2);
     expect(subscriptionsBefore.body.subscriptions).toEqual(
       expect.arrayContaining([
@@ -72,9 +61,9 @@ describe('multi-partner: a third reseller joins a customer served by two', () =>
     await probe.waitForEvent('RelationshipRequested', byRequest('req-dynamics'));
     await probe.publish('ApproveRequest', { requestId: 'req-dynamics', customerId, approvedBy: admin });
     await probe.waitForEvent('RelationshipEstablished', byRequest('req-dynamics'));
-    await system.settled();
+    await e2e.system.settled();
 
-    const after = await system.directory$(`/v1/customers/${customerId}/resellers`);
+    const after = await e2e.system.directory$(`/v1/customers/${customerId}/resellers`);
     const byId = new Map(after.body.resellers.map((r: { resellerId: string }) => [r.resellerId, r]));
     expect([...byId.keys()].sort()).toEqual(Object.values(resellers).map((r) => r.id).sort());
     for (const reseller of Object.values(resellers)) {
@@ -83,27 +72,27 @@ describe('multi-partner: a third reseller joins a customer served by two', () =>
     // The first two relationships are exactly as they were.
     for (const before of resellersBefore.body.resellers) expect(byId.get(before.resellerId)).toEqual(before);
     // Subscriptions, their terms and their Partner of Record are untouched.
-    expect((await system.directory$(`/v1/customers/${customerId}/subscriptions`)).body).toEqual(subscriptionsBefore.body);
+    expect((await e2e.system.directory$(`/v1/customers/${customerId}/subscriptions`)).body).toEqual(subscriptionsBefore.body);
     // And nothing in multi-partner ever spoke on the subscription topic.
     expect(probe.seen.filter((s) => s.topic === 'mp.subscription-events.v1' && s.envelope?.source !== 'test-upstream')).toEqual([]);
 
     // Each reseller's services answer the question this product exists for.
-    const dynamicsOnly = await system.directory$(`/v1/customers/${customerId}/resellers?service=Dynamics365`);
+    const dynamicsOnly = await e2e.system.directory$(`/v1/customers/${customerId}/resellers?service=Dynamics365`);
     expect(dynamicsOnly.body.resellers.map((r: { resellerId: string }) => r.resellerId)).toEqual([resellers.dynamics.id]);
   });
 
   it('changes a Partner of Record only through PartnerOfRecordChanged, and the relationships stay as they were', async () => {
-    const resellersBefore = (await system.directory$(`/v1/customers/${customerId}/resellers`)).body;
+    const resellersBefore = (await e2e.system.directory$(`/v1/customers/${customerId}/resellers`)).body;
     await probe.publish('PartnerOfRecordChanged', { subscriptionId: 'sub-azure', customerId, partnerOfRecordId: resellers.dynamics.id, previousPartnerOfRecordId: resellers.azure.id });
-    await system.settled();
-    const { body } = await system.directory$(`/v1/customers/${customerId}/subscriptions`);
+    await e2e.system.settled();
+    const { body } = await e2e.system.directory$(`/v1/customers/${customerId}/subscriptions`);
     expect(body.subscriptions).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ subscriptionId: 'sub-azure', partnerOfRecordId: resellers.dynamics.id, quantity: 1, service: 'Azure' }),
         expect.objectContaining({ subscriptionId: 'sub-m365', partnerOfRecordId: resellers.m365.id, quantity: 250 }),
       ]),
     );
-    expect((await system.directory$(`/v1/customers/${customerId}/resellers`)).body).toEqual(resellersBefore);
+    expect((await e2e.system.directory$(`/v1/customers/${customerId}/resellers`)).body).toEqual(resellersBefore);
   });
 
   it('refuses privileges over a service another reseller administers, naming the holder', async () => {

@@ -1,15 +1,11 @@
 import { CloudEvent } from '@mp/contracts';
-import { isolateTestRun } from '../support/isolation';
-import { RunningSystem, startSystem } from '../support/system';
-import { TopicProbe } from '../support/topic-probe';
-import { signatureIsValid, WebhookReceiver } from '../support/webhook-receiver';
+import { endToEnd } from '../support/end-to-end';
+import { signatureIsValid } from '../support/webhook-receiver';
 
 /** A request's life across the four services, over the real Kafka and Redis. */
 describe('relationship requests, end to end', () => {
-  const world = isolateTestRun('requests');
-  const probe = new TopicProbe();
-  const receiver = new WebhookReceiver();
-  let system: RunningSystem;
+  const e2e = endToEnd('requests');
+  const { world, probe, receiver } = e2e;
 
   const customerId = world.id('cust');
   const resellerId = world.id('reseller');
@@ -18,9 +14,6 @@ describe('relationship requests, end to end', () => {
   const forRequest = (requestId: string) => (e: CloudEvent) => (e.data as { requestId?: string }).requestId === requestId;
 
   beforeAll(async () => {
-    await receiver.start();
-    await probe.start();
-    system = await startSystem();
     await probe.publish('PartnerRegistered', {
       partnerId: resellerId,
       name: 'Fabrikam Cloud',
@@ -30,14 +23,7 @@ describe('relationship requests, end to end', () => {
       webhookUrl: receiver.url(`/reseller/${resellerId}`),
     });
     await probe.publish('CustomerRegistered', { customerId, name: 'Contoso', country: 'DE', admins: [admin.userId], webhookUrl: receiver.url(`/customer/${customerId}`) });
-    await system.settled();
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await probe.stop();
-    await receiver.stop();
-    await world.cleanup();
+    await e2e.system.settled();
   });
 
   const request = (requestId: string, overrides: Record<string, unknown> = {}) =>
@@ -63,7 +49,7 @@ describe('relationship requests, end to end', () => {
     await request('r-2'); // another request while r-1 is pending
     const duplicate = await probe.waitForEvent('RequestRejected', forRequest('r-2'));
     expect(duplicate.data).toMatchObject({ reason: 'DUPLICATE_PENDING' });
-    await system.settled();
+    await e2e.system.settled();
     expect(probe.events(undefined, forRequest('r-1')).filter((e) => e.type === 'RelationshipRequested' || e.type === 'RequestRejected')).toHaveLength(1);
 
     // The customer hears of the request, signed.
@@ -84,13 +70,13 @@ describe('relationship requests, end to end', () => {
 
     // The reseller hears of the approval; the directory answers.
     await probe.waitFor('established webhook', () => receiver.at(`/reseller/${resellerId}`, 'RelationshipEstablished')[0]);
-    await system.settled();
-    const { status, body } = await system.directory$(`/v1/customers/${customerId}/resellers`);
+    await e2e.system.settled();
+    const { status, body } = await e2e.system.directory$(`/v1/customers/${customerId}/resellers`);
     expect(status).toBe(200);
     expect(body.resellers).toEqual([
       expect.objectContaining({ resellerId, name: 'Fabrikam Cloud', channel: 'direct', services: ['Azure'], delegatedAdmin: expect.objectContaining({ status: 'active', roles: ['HelpdeskAgent'] }) }),
     ]);
-    const history = await system.directory$(`/v1/requests/r-1`);
+    const history = await e2e.system.directory$(`/v1/requests/r-1`);
     expect(history.body).toMatchObject({ requestId: 'r-1', status: 'approved' });
     expect(history.body.history.map((h: { status: string }) => h.status)).toEqual(['pending', 'approved']);
     const delivered = await probe.waitFor('deliveries of the approval', () => {
@@ -108,21 +94,21 @@ describe('relationship requests, end to end', () => {
   it('the admin declines a request, and the reseller hears of it', async () => {
     const other = world.id('reseller');
     await probe.publish('PartnerRegistered', { partnerId: other, name: 'Northwind', kind: 'direct-reseller', specializations: [], countries: ['DE'], webhookUrl: receiver.url(`/reseller/${other}`) });
-    await system.settled();
+    await e2e.system.settled();
     await probe.publish('RequestRelationship', { requestId: 'r-3', customerId, resellerId: other, services: ['Dynamics365'], requestedBy: agent });
     await probe.waitForEvent('RelationshipRequested', forRequest('r-3'));
     await probe.publish('DeclineRequest', { requestId: 'r-3', customerId, declinedBy: admin, reason: 'We have a Dynamics partner' });
     const declined = await probe.waitForEvent('RequestDeclined', forRequest('r-3'));
     expect(declined.data).toMatchObject({ status: 'declined', declinedBy: admin, reason: 'We have a Dynamics partner', resellerId: other });
     await probe.waitFor('decline webhook', () => receiver.at(`/reseller/${other}`, 'RequestDeclined')[0]);
-    await system.settled();
-    const requests = await system.directory$(`/v1/customers/${customerId}/requests?status=declined`);
+    await e2e.system.settled();
+    const requests = await e2e.system.directory$(`/v1/customers/${customerId}/requests?status=declined`);
     expect(requests.body.requests.map((r: { requestId: string }) => r.requestId)).toEqual(['r-3']);
-    const resellers = await system.directory$(`/v1/customers/${customerId}/resellers`);
+    const resellers = await e2e.system.directory$(`/v1/customers/${customerId}/resellers`);
     expect(resellers.body.resellers.map((r: { resellerId: string }) => r.resellerId)).toEqual([resellerId]);
   });
 
   it('answers 404 for an unknown customer', async () => {
-    expect((await system.directory$('/v1/customers/nobody/resellers')).status).toBe(404);
+    expect((await e2e.system.directory$('/v1/customers/nobody/resellers')).status).toBe(404);
   });
 });

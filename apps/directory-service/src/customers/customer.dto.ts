@@ -16,7 +16,19 @@ export class DelegatedAdminDto {
   autoExtend!: boolean;
 }
 
-export class CustomerResellerDto {
+/** What both sides of an active relationship see of it: its services, since when, its privileges. */
+export class RelationshipTermsDto {
+  @ApiProperty({ type: [String], example: ['Azure'] })
+  services!: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  since!: string;
+
+  @ApiProperty({ type: DelegatedAdminDto })
+  delegatedAdmin!: DelegatedAdminDto;
+}
+
+export class CustomerResellerDto extends RelationshipTermsDto {
   @ApiProperty()
   resellerId!: string;
 
@@ -28,15 +40,6 @@ export class CustomerResellerDto {
 
   @ApiPropertyOptional({ description: 'With an indirect reseller: the indirect provider it works through.' })
   indirectProviderId?: string;
-
-  @ApiProperty({ type: [String], example: ['Azure'] })
-  services!: string[];
-
-  @ApiProperty({ format: 'date-time' })
-  since!: string;
-
-  @ApiProperty({ type: DelegatedAdminDto })
-  delegatedAdmin!: DelegatedAdminDto;
 }
 
 export class CustomerResellersDto {

@@ -1,21 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DelegatedAdminDto } from '../customers/customer.dto';
+import { RelationshipTermsDto } from '../customers/customer.dto';
 
-export class ResellerCustomerDto {
+export class ResellerCustomerDto extends RelationshipTermsDto {
   @ApiProperty()
   customerId!: string;
 
   @ApiProperty({ type: String, nullable: true, description: 'The customer\'s name; null until its registration is known.' })
   name!: string | null;
-
-  @ApiProperty({ type: [String], example: ['Azure'] })
-  services!: string[];
-
-  @ApiProperty({ format: 'date-time' })
-  since!: string;
-
-  @ApiProperty({ type: DelegatedAdminDto })
-  delegatedAdmin!: DelegatedAdminDto;
 }
 
 export class ResellerCustomersDto {
