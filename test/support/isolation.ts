@@ -16,6 +16,8 @@ export function isolateTestRun(label: string) {
   process.env.REDIS_KEY_PREFIX = keyPrefix;
   process.env.KAFKA_PARTITIONS ??= '3';
   process.env.SCHEDULER_INTERVAL_MS ??= '200';
+  // A command naming what is not folded yet waits this long (DESIGN §7): short, so refusals come soon.
+  process.env.COMMAND_WAIT_SECONDS ??= '2';
   process.env.LOG_LEVEL ??= 'warn';
   process.env.WEBHOOK_SECRET ??= `whsec_${Buffer.from('multipartner-test-secret').toString('base64')}`;
   return {

@@ -1,31 +1,30 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { ApproveRequest, CloudEvent, DeclineRequest, EndRelationship, RevokeDelegatedAdmin } from '@mp/contracts';
-import { decideApprove, decideDecline, decideEnd, decideRevoke } from '@mp/domain';
-import { ConsentDecision } from './consent-decision';
+import { ConsentCommandsHandler } from './consent-commands.handler';
 
-/** The customer's decisions: each command is one pure `decide*` rule run on the customer's state. */
+/** The customer's decisions, as they arrive on `mp.consent-commands.v1`. */
 @Controller()
 export class ConsentCommandsMessageController {
-  constructor(private readonly decision: ConsentDecision) {}
+  constructor(private readonly handler: ConsentCommandsHandler) {}
 
   @EventPattern('ApproveRequest')
   approve(@Payload() envelope: CloudEvent<ApproveRequest>): Promise<void> {
-    return this.decision.run(envelope, decideApprove);
+    return this.handler.handle(envelope);
   }
 
   @EventPattern('DeclineRequest')
   decline(@Payload() envelope: CloudEvent<DeclineRequest>): Promise<void> {
-    return this.decision.run(envelope, decideDecline);
+    return this.handler.handle(envelope);
   }
 
   @EventPattern('EndRelationship')
   end(@Payload() envelope: CloudEvent<EndRelationship>): Promise<void> {
-    return this.decision.run(envelope, decideEnd);
+    return this.handler.handle(envelope);
   }
 
   @EventPattern('RevokeDelegatedAdmin')
   revoke(@Payload() envelope: CloudEvent<RevokeDelegatedAdmin>): Promise<void> {
-    return this.decision.run(envelope, decideRevoke);
+    return this.handler.handle(envelope);
   }
 }

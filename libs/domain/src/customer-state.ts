@@ -1,3 +1,4 @@
+import type { WaitingCommand } from './waiting/waiting';
 import type {
   Channel,
   DelegatedAdminAsk,
@@ -63,6 +64,8 @@ export interface CustomerState {
   requests: Record<string, RequestView>;
   relationships: Record<string, RelationshipSnapshot>;
   subscriptions: Record<string, SubscriptionView>;
+  /** Commands waiting for what they name to be folded (only the deciding services have any). */
+  waiting?: Record<string, WaitingCommand>;
 }
 
 export function emptyCustomerState(customerId: string): CustomerState {

@@ -11,3 +11,4 @@ export * from './consent/privileges';
 export * from './consent/decide-consent';
 export * from './notification/recipients';
 export * from './notification/reminders';
+export * from './waiting/waiting';

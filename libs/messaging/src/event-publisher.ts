@@ -35,9 +35,14 @@ export class EventPublisher implements OnApplicationShutdown {
     return this.connecting;
   }
 
+  /** The envelopes of what a decision produced: ids derived from the cause, `time` from the caller's clock. */
+  envelopesFor(origin: Origin, messages: OutgoingMessage[], now: Date): ProducedEvent[] {
+    return messages.map((m, index) => envelopeFor(this.settings.service, origin, m, index, now));
+  }
+
   /** Emits what a decision produced, in order, each to its topic. Returns the envelopes sent. */
-  async publish(origin: Origin, messages: OutgoingMessage[], now = new Date()): Promise<ProducedEvent[]> {
-    const envelopes = messages.map((m, index) => envelopeFor(this.settings.service, origin, m, index, now));
+  async publish(origin: Origin, messages: OutgoingMessage[], now: Date = new Date()): Promise<ProducedEvent[]> {
+    const envelopes = this.envelopesFor(origin, messages, now);
     await this.send(envelopes);
     return envelopes;
   }

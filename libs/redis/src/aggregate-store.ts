@@ -1,14 +1,18 @@
 import type { Redis } from 'ioredis';
 import { KeyedLock } from './keyed-lock';
 
-/** Compare-and-set of one aggregate, and the id of the message that changed it, in one script. */
+/**
+ * Compare-and-set of one aggregate and the ids of the messages whose effects it holds, in one
+ * script: the state and its seen ids are written together or not at all.
+ * KEYS: doc, seen. ARGV: version, json, now, kept, ...seen ids.
+ */
 const CAS_SCRIPT = `
 local v = redis.call('HGET', KEYS[1], 'v')
 if (v or '0') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 'doc', ARGV[2])
-if ARGV[3] ~= '' then
-  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[5]) + 1))
+if #ARGV > 4 then
+  for i = 5, #ARGV do redis.call('ZADD', KEYS[2], ARGV[3], ARGV[i]) end
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
 end
 return 1
 `;
@@ -21,20 +25,25 @@ export class ConcurrentUpdateError extends Error {}
 export interface Loaded<S> {
   state: S;
   version: string;
+  /** The message asked about is among those whose effects the state holds. */
   seen: boolean;
   /** The stored JSON, to tell whether a step changed anything. */
   doc: string | null;
 }
 
 type WithCompareAndSet = Redis & {
-  mpCompareAndSet(doc: string, seen: string, version: string, json: string, messageId: string, now: number, kept: number): Promise<number>;
+  mpCompareAndSet(doc: string, seen: string, version: string, json: string, now: number, kept: number, ...seenIds: string[]): Promise<number>;
 };
 
 /**
  * Aggregates (a customer's state, a partner's state) as JSON in Redis, one hash per aggregate.
  * Keys carry the aggregate id as a hash tag, and every script touches one tag only, so it runs
  * unchanged on Redis Cluster. Writes are compare-and-set on a version, so two writers never
- * overwrite each other silently, and they record the message id that caused them.
+ * overwrite each other silently, and they record the ids of the messages that caused them.
+ *
+ * Indexes derived from the state (the due index) live under other keys and are written right
+ * after the state (`afterSave`); a message whose state write landed but whose index write did
+ * not is redelivered (its offset was not committed), found seen, and `repair` writes the index.
  */
 export class AggregateStore<S> {
   private readonly lock = new KeyedLock();
@@ -58,6 +67,11 @@ export class AggregateStore<S> {
 
   private seenKey(id: string): string {
     return `${this.namespace}:{${id}}:seen`;
+  }
+
+  /** Runs `task` alone for this aggregate within this process (read-decide-write never races itself). */
+  exclusive<T>(id: string, task: () => Promise<T>): Promise<T> {
+    return this.lock.run(id, task);
   }
 
   async load(id: string, messageId?: string): Promise<Loaded<S>> {
@@ -84,32 +98,44 @@ export class AggregateStore<S> {
     return found;
   }
 
-  private async save(id: string, version: string, json: string, messageId = ''): Promise<void> {
-    const written = await this.redis.mpCompareAndSet(this.docKey(id), this.seenKey(id), version, json, messageId, Date.now(), SEEN_KEPT);
-    if (written !== 1) throw new ConcurrentUpdateError(`${this.docKey(id)} changed under us (version ${version})`);
+  /**
+   * Writes `next` over what `loaded` read, with the ids of the messages whose effects it now
+   * holds, then the indexes derived from it. Throws ConcurrentUpdateError when another writer
+   * came first (the caller's retry reads again).
+   */
+  async save(id: string, loaded: Loaded<S>, next: S, seenIds: readonly string[]): Promise<void> {
+    const json = JSON.stringify(next);
+    const written = await this.redis.mpCompareAndSet(this.docKey(id), this.seenKey(id), loaded.version, json, Date.now(), SEEN_KEPT, ...seenIds);
+    if (written !== 1) throw new ConcurrentUpdateError(`${this.docKey(id)} changed under us (version ${loaded.version})`);
+    await this.afterSave(id, next, loaded.state);
   }
 
-  /** Called after each write, for indexes derived from the new state. */
-  protected async saved(_id: string, _state: S, _previous: S): Promise<void> {}
+  /** Writes again what derives from the state, for a redelivered message whose state write had landed. */
+  repair(id: string, state: S): Promise<void> {
+    return this.afterSave(id, state, undefined);
+  }
+
+  /** Called after each write (`previous` undefined on repair), for indexes derived from the new state. */
+  protected async afterSave(_id: string, _state: S, _previous: S | undefined): Promise<void> {}
 
   /**
-   * Reads the aggregate, lets `step` decide and do its effects (publish events) and return the
-   * next state, then writes it with the message id. A message already seen is skipped, so a
-   * redelivery applies nothing twice. Effects come before the write: a crash in between replays
-   * the same decision with the same derived event ids, which consumers de-duplicate.
+   * A fold: reads the aggregate, applies `step` and writes the result with the message id (and
+   * `alsoSeen`: the ids of commands whose effects the folded event carries). A message already
+   * seen changes nothing, but its derived indexes are written again.
    *
    * `skipUnchanged`: for folds, which are idempotent, a step that changes nothing writes nothing
    * (a service folding back its own events, a replay).
    */
-  update(id: string, messageId: string, step: (state: S) => Promise<S> | S, { skipUnchanged = false } = {}): Promise<S> {
-    return this.lock.run(id, async () => {
+  update(id: string, messageId: string, step: (state: S) => S, { skipUnchanged = false, alsoSeen = [] as string[] } = {}): Promise<S> {
+    return this.exclusive(id, async () => {
       const loaded = await this.load(id, messageId);
-      if (loaded.seen) return loaded.state;
-      const next = await step(loaded.state);
-      const json = JSON.stringify(next);
-      if (skipUnchanged && json === loaded.doc) return next;
-      await this.save(id, loaded.version, json, messageId);
-      await this.saved(id, next, loaded.state);
+      if (loaded.seen) {
+        await this.repair(id, loaded.state);
+        return loaded.state;
+      }
+      const next = step(loaded.state);
+      if (skipUnchanged && JSON.stringify(next) === loaded.doc) return next;
+      await this.save(id, loaded, next, [messageId, ...alsoSeen]);
       return next;
     });
   }

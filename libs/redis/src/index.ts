@@ -3,3 +3,4 @@ export * from './keyed-lock';
 export * from './aggregate-store';
 export * from './redis.module';
 export * from './due-index';
+export * from './lease';

@@ -1,37 +1,51 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '@mp/domain';
 import { CLOCK } from '@mp/platform';
+import { Lease, REDIS } from '@mp/redis';
+import type { Redis } from 'ioredis';
 import { CustomerStore } from './stores';
 
-/** What to do for a customer whose time has come; `dueAt` is the due time it was filed under. */
-export type DueAction = (customerId: string, dueAt: number) => Promise<void>;
-export const DUE_ACTION = Symbol('DUE_ACTION');
+/**
+ * A service's timed work for one customer whose time has come (expiries, extensions, reminders,
+ * commands waiting for what they name); `dueAt` is the due time it was filed under.
+ */
+export interface DueWork {
+  run(customerId: string, dueAt: number): Promise<void>;
+}
+export const DUE_WORK = Symbol('DUE_WORK');
 
 /**
- * Fires timed decisions (expiries, extensions, reminders): every `SCHEDULER_INTERVAL_MS` it asks
- * the due index which customers are due by the injected clock, and runs the service's action for
- * each. Moving the clock is all a test needs to do.
+ * Fires timed decisions: every `SCHEDULER_INTERVAL_MS` it asks the due index which customers
+ * are due by the injected clock, and runs the service's due work for each. However many
+ * instances of a service run, only the holder of the scheduler lease fires, so a timer fires
+ * once (DESIGN §7); when the holder dies, another instance takes the lease within a few
+ * intervals. Moving the clock is all a test needs to do.
  */
 @Injectable()
 export class DueScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(DueScheduler.name);
+  private readonly intervalMs = Number(process.env.SCHEDULER_INTERVAL_MS ?? 1000);
+  private readonly lease: Lease;
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
   constructor(
     private readonly customers: CustomerStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Optional() @Inject(DUE_ACTION) private readonly action?: DueAction,
-  ) {}
+    @Inject(REDIS) redis: Redis,
+    @Optional() @Inject(DUE_WORK) private readonly work?: DueWork,
+  ) {
+    this.lease = new Lease(redis, `${customers.service}:scheduler-lease`, randomUUID(), Math.max(5_000, 3 * this.intervalMs));
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.action || !this.customers.dueIndex) return;
-    const interval = Number(process.env.SCHEDULER_INTERVAL_MS ?? 30_000);
-    this.timer = setInterval(() => void this.tick(), interval);
+    if (!this.work || !this.customers.dueIndex) return;
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
     this.timer.unref();
   }
 
-  /** One pass over what is due now; passes never overlap. Returns how many customers it handled. */
+  /** One pass over what is due now, if this instance holds the lease; passes never overlap. Returns how many customers it handled. */
   tick(): Promise<number> {
     this.running ??= this.pass()
       .catch((error) => {
@@ -44,22 +58,23 @@ export class DueScheduler implements OnApplicationBootstrap, BeforeApplicationSh
 
   private async pass(): Promise<number> {
     const index = this.customers.dueIndex;
-    if (!this.action || !index) return 0;
+    if (!this.work || !index || !(await this.lease.hold())) return 0;
     let handled = 0;
     for (const { id, dueAt } of await index.due(this.clock.now().getTime())) {
       try {
-        await this.action(id, dueAt);
+        await this.work.run(id, dueAt);
         handled++;
       } catch (error) {
-        this.log.error({ msg: `timed decision for ${id} failed; retried at the next pass: ${(error as Error).message}`, customerId: id });
+        this.log.error({ msg: `timed work for ${id} failed; retried at the next pass: ${(error as Error).message}`, customerId: id });
       }
     }
     return handled;
   }
 
-  /** Before Redis and Kafka close: no new pass, and the one under way finishes. */
+  /** Before Redis and Kafka close: no new pass, the one under way finishes, and the lease is given up. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    if (this.work && this.customers.dueIndex) await this.lease.release().catch(() => undefined);
   }
 }

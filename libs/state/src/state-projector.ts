@@ -1,19 +1,27 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@mp/contracts';
 import { CustomerEvent, CustomerState, evolve, evolvePartner, PartnerMessage, partnerIdOf, PartnerState } from '@mp/domain';
+import { KAFKA_SETTINGS, KafkaSettings } from '@mp/messaging';
 import { CustomerStore, PartnerStore } from './stores';
 
-/** Folds consumed events into the service's own state, idempotently and once per message id. */
+/**
+ * Folds consumed events into the service's own state, idempotently and once per message id.
+ * An event the service produced itself also marks its cause (`causationid`) as seen: when the
+ * state is rebuilt from the topics, the commands whose effects are already on Kafka are known
+ * as handled again, so a redelivered one is not decided a second time.
+ */
 @Injectable()
 export class StateProjector {
   constructor(
     readonly customers: CustomerStore,
     readonly partners: PartnerStore,
+    @Inject(KAFKA_SETTINGS) private readonly kafka: KafkaSettings,
   ) {}
 
   applyCustomerEvent(envelope: CloudEvent): Promise<CustomerState> {
     const event = { id: envelope.id, time: envelope.time, type: envelope.type, data: envelope.data } as CustomerEvent;
-    return this.customers.update(event.data.customerId, envelope.id, (state) => evolve(state, event), { skipUnchanged: true });
+    const alsoSeen = envelope.source === this.kafka.service && envelope.causationid ? [envelope.causationid] : [];
+    return this.customers.update(event.data.customerId, envelope.id, (state) => evolve(state, event), { skipUnchanged: true, alsoSeen });
   }
 
   applyPartnerEvent(envelope: CloudEvent): Promise<PartnerState> {

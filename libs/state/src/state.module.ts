@@ -1,11 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { defaultWaitPolicy, WaitPolicy } from '@mp/domain';
 import { REDIS } from '@mp/redis';
 import type { Redis } from 'ioredis';
-import { CommandRunner } from './command-runner';
+import { CustomerCommandHandler, WAIT_POLICY } from './customer-command.handler';
 import { LifecycleEventsMessageController } from './lifecycle-events.message.controller';
 import { ReferenceDataMessageController } from './reference-data.message.controller';
 import { StateProjector } from './state-projector';
 import { CustomerStore, DueAt, PartnerStore } from './stores';
+
+/** `COMMAND_WAIT_SECONDS`: how long a command waits for what it names before its refusal is final. */
+export function waitPolicyFromEnv(env: Record<string, string | undefined> = process.env): WaitPolicy {
+  const raw = env.COMMAND_WAIT_SECONDS;
+  if (raw === undefined || raw === '') return defaultWaitPolicy;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`COMMAND_WAIT_SECONDS must be a number of seconds >= 0, got "${raw}"`);
+  return { waitMs: seconds * 1000 };
+}
 
 /** A service's own folded state of customers and partners, fed by the reference-data topics. */
 @Module({})
@@ -13,10 +23,8 @@ export class StateModule {
   /**
    * `foldLifecycleEvents`: also fold request and relationship events with the shared controller;
    * a service that acts on them besides folding (notifications) folds them in its own handler.
-   */
-  /**
-   * `dueAt`: when a customer next needs a timed decision; the service then provides `DUE_ACTION`
-   * and `DueScheduler`, which runs the action when the time comes.
+   * `dueAt`: when a customer next needs a timed decision; the service then provides `DUE_WORK`
+   * and `DueScheduler`, which runs that work when the time comes.
    */
   static forService(service: string, { foldLifecycleEvents = true, dueAt }: { foldLifecycleEvents?: boolean; dueAt?: DueAt } = {}): DynamicModule {
     return {
@@ -25,10 +33,11 @@ export class StateModule {
       providers: [
         { provide: CustomerStore, useFactory: (redis: Redis) => new CustomerStore(redis, service, dueAt), inject: [REDIS] },
         { provide: PartnerStore, useFactory: (redis: Redis) => new PartnerStore(redis, service), inject: [REDIS] },
+        { provide: WAIT_POLICY, useFactory: () => waitPolicyFromEnv() },
         StateProjector,
-        CommandRunner,
+        CustomerCommandHandler,
       ],
-      exports: [CustomerStore, PartnerStore, StateProjector, CommandRunner],
+      exports: [CustomerStore, PartnerStore, StateProjector, CustomerCommandHandler],
     };
   }
 }

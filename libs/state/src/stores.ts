@@ -14,18 +14,19 @@ export class CustomerStore extends AggregateStore<CustomerState> {
 
   constructor(
     redis: Redis,
-    service: string,
+    /** The service's short name, the first part of its keys (`request`, `consent`, ...). */
+    readonly service: string,
     private readonly dueAt?: DueAt,
   ) {
     super(redis, `${service}:customer`, emptyCustomerState);
     if (dueAt) this.dueIndex = new DueIndex(redis, `${service}:due`);
   }
 
-  protected override async saved(id: string, state: CustomerState, previous: CustomerState): Promise<void> {
-    if (!this.dueAt) return;
+  protected override async afterSave(id: string, state: CustomerState, previous: CustomerState | undefined): Promise<void> {
+    if (!this.dueAt || !this.dueIndex) return;
     const due = this.dueAt(state);
-    // Most writes do not move the due time: no round trip for those.
-    if (due !== this.dueAt(previous)) await this.dueIndex?.set(id, due);
+    // Most writes do not move the due time: no round trip for those. A repair always writes.
+    if (previous === undefined || due !== this.dueAt(previous)) await this.dueIndex.set(id, due);
   }
 }
 

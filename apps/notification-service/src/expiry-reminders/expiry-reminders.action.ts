@@ -1,12 +1,9 @@
-import { DUE_ACTION, DueAction } from '@mp/state';
+import { DUE_WORK, DueWork } from '@mp/state';
 import { ExpiryReminders } from './expiry-reminders';
 
 /** What the scheduler does for a customer filed in the notification service's due index. */
 export const expiryRemindersAction = {
-  provide: DUE_ACTION,
+  provide: DUE_WORK,
   inject: [ExpiryReminders],
-  useFactory:
-    (reminders: ExpiryReminders): DueAction =>
-    (customerId) =>
-      reminders.remind(customerId),
+  useFactory: (reminders: ExpiryReminders): DueWork => ({ run: (customerId) => reminders.remind(customerId) }),
 };

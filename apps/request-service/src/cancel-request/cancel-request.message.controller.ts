@@ -1,20 +1,14 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CancelRequest, CloudEvent } from '@mp/contracts';
-import { Clock, decideCancelRequest } from '@mp/domain';
-import { CLOCK } from '@mp/platform';
-import { CommandRunner } from '@mp/state';
+import { CancelRequestHandler } from './cancel-request.handler';
 
 @Controller()
 export class CancelRequestMessageController {
-  constructor(
-    private readonly runner: CommandRunner,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly handler: CancelRequestHandler) {}
 
   @EventPattern('CancelRequest')
-  async handle(@Payload() envelope: CloudEvent<CancelRequest>): Promise<void> {
-    const command = envelope.data;
-    await this.runner.run(envelope, command.customerId, (customer) => decideCancelRequest(command, { customer, now: this.clock.now() }));
+  handle(@Payload() envelope: CloudEvent<CancelRequest>): Promise<void> {
+    return this.handler.handle(envelope);
   }
 }

@@ -1,0 +1,41 @@
+import { decideApprove } from '../consent/decide-consent';
+import { defaultConsentPolicy } from '../consent/consent-policy';
+import { decideRequestRelationship } from '../request/decide-request';
+import { defaultRequestPolicy } from '../request/request-policy';
+import { ADMIN, CUSTOMER, customerRegistered, customerState, NOW, partnerRegistered, partnerState, requestRelationship } from '../testing/fixtures';
+import { nextWaitingRetry, shouldWait, withoutWaiting, withWaiting } from './waiting';
+
+const policy = { waitMs: 60_000 };
+const later = (ms: number) => new Date(NOW.getTime() + ms);
+const approve = { requestId: 'req-1', customerId: CUSTOMER, approvedBy: ADMIN };
+const approval = { id: 'cmd-1', type: 'ApproveRequest', source: 'portal', time: NOW.toISOString(), data: approve };
+
+describe('a command naming what is not folded yet', () => {
+  it('waits when its request is not known yet, and is refused once its wait is over', () => {
+    const decided = decideApprove(approve, { customer: customerState(customerRegistered()), now: NOW, policy: defaultConsentPolicy });
+    expect(shouldWait(decided, NOW, NOW, policy)).toBe(true);
+    expect(shouldWait(decided, NOW, later(59_999), policy)).toBe(true);
+    expect(shouldWait(decided, NOW, later(60_000), policy)).toBe(false);
+  });
+
+  it('waits for an unknown customer or reseller, never for a refusal the state can be sure of', () => {
+    const reseller = partnerState('res-1', partnerRegistered('res-1'));
+    const decide = (customer = customerState(customerRegistered()), known = reseller) =>
+      decideRequestRelationship(requestRelationship(), { customer, reseller: known, now: NOW, policy: defaultRequestPolicy });
+    expect(shouldWait(decide(customerState()), NOW, NOW, policy)).toBe(true);
+    expect(shouldWait(decide(undefined, partnerState('res-1')), NOW, NOW, policy)).toBe(true);
+    const notAdmin = decideApprove({ ...approve, approvedBy: { userId: 'intruder' } }, { customer: customerState(customerRegistered()), now: NOW, policy: defaultConsentPolicy });
+    expect(shouldWait(notAdmin, NOW, NOW, policy)).toBe(false);
+    expect(shouldWait(decide(), NOW, NOW, policy)).toBe(false);
+  });
+
+  it('is put aside once, keeps its first time, and is due for a retry until it leaves', () => {
+    const waiting = withWaiting(customerState(), approval, NOW);
+    expect(withWaiting(waiting, approval, later(5_000))).toBe(waiting);
+    expect(waiting.waiting?.['cmd-1']).toEqual({ command: approval, since: NOW.toISOString() });
+    expect(nextWaitingRetry(waiting)).toBe(NOW.getTime());
+    const done = withoutWaiting(waiting, 'cmd-1');
+    expect(done.waiting).toBeUndefined();
+    expect(nextWaitingRetry(done)).toBeUndefined();
+  });
+});

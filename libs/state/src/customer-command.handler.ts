@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CloudEvent } from '@mp/contracts';
+import { Clock, CustomerEvent, CustomerState, evolve, isCustomerEventType, Outgoing, shouldWait, WaitPolicy, withoutWaiting, withWaiting } from '@mp/domain';
+import { EventPublisher, Origin } from '@mp/messaging';
+import { CLOCK } from '@mp/platform';
+import { CustomerStore } from './stores';
+
+/** What a customer command is decided on: the customer's state and the one clock's now. */
+export type CustomerDecider = (customer: CustomerState, now: Date) => Outgoing[];
+
+/** A command as consumed (its envelope), or a timer's origin: an id derived from what fired it. */
+export type CommandOrigin = Origin & Partial<Pick<CloudEvent, 'type' | 'source' | 'time' | 'data'>>;
+
+export const WAIT_POLICY = Symbol('WAIT_POLICY');
+
+/**
+ * One command (or timer) on one customer, read top to bottom:
+ * load → decide (pure) → fold → publish → save (state, seen id, due index) → return (the
+ * transport then commits the offset).
+ *
+ * - A redelivered command whose effects were saved is found seen: its events went out before the
+ *   save, so only what derives from the state may be missing, and `repair` writes it again.
+ * - A crash before the save re-runs the same decision on the same state: the same events, with
+ *   ids derived from the command's id, which consumers de-duplicate.
+ * - A refusal that may only mean "not folded yet" (an unknown customer, reseller or request)
+ *   does not go out: the command waits in the state and the scheduler decides it again
+ *   (`shouldWait`), until what it names is known or its wait is over.
+ */
+@Injectable()
+export class CustomerCommandHandler {
+  constructor(
+    private readonly customers: CustomerStore,
+    private readonly publisher: EventPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WAIT_POLICY) private readonly waitPolicy: WaitPolicy,
+  ) {}
+
+  handle(command: CommandOrigin, customerId: string, decide: CustomerDecider): Promise<void> {
+    return this.customers.exclusive(customerId, async () => {
+      const loaded = await this.customers.load(customerId, command.id);
+      if (loaded.seen) return this.customers.repair(customerId, loaded.state);
+
+      const now = this.clock.now();
+      const decided = decide(loaded.state, now);
+
+      const waiting = loaded.state.waiting?.[command.id];
+      if (command.type && shouldWait(decided, waiting ? new Date(waiting.since) : now, now, this.waitPolicy)) {
+        if (!waiting) await this.customers.save(customerId, loaded, withWaiting(loaded.state, command as CloudEvent, now), []);
+        return;
+      }
+
+      const events = this.publisher.envelopesFor(command, decided, now);
+      const next = withoutWaiting(events.reduce(foldProduced, loaded.state), command.id);
+      await this.publisher.send(events);
+      // Nothing decided and nothing changed (the same requestId again): nothing to remember either.
+      if (events.length === 0 && next === loaded.state) return;
+      await this.customers.save(customerId, loaded, next, [command.id]);
+    });
+  }
+}
+
+function foldProduced(state: CustomerState, event: CloudEvent): CustomerState {
+  return isCustomerEventType(event.type) ? evolve(state, { id: event.id, time: event.time, type: event.type, data: event.data } as CustomerEvent) : state;
+}
