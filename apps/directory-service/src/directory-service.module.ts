@@ -7,6 +7,8 @@ import { CustomerSubscriptionsQuery } from './customers/customer-subscriptions.q
 import { CustomersHttpController } from './customers/customers.http.controller';
 import { DirectoryIndexes } from './indexes/directory-indexes';
 import { LifecycleProjectionMessageController } from './projection/lifecycle-projection.message.controller';
+import { LostReadModelsInterceptor } from './rebuild/lost-read-models.interceptor';
+import { ReadModelsReadyGuard } from './rebuild/read-models-ready.guard';
 import { RebuildStatus } from './rebuild/rebuild-status';
 import { RequestByIdQuery } from './requests/request-by-id.query';
 import { RequestsHttpController } from './requests/requests.http.controller';
@@ -23,6 +25,6 @@ export const DIRECTORY_SERVICE = 'directory-service';
 @Module({
   imports: [ServiceModule.forService(DIRECTORY_SERVICE), StateModule.forService('directory', { foldLifecycleEvents: false })],
   controllers: [LifecycleProjectionMessageController, CustomersHttpController, RequestsHttpController, ResellersHttpController],
-  providers: [RebuildStatus, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery],
+  providers: [RebuildStatus, ReadModelsReadyGuard, LostReadModelsInterceptor, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery],
 })
 export class DirectoryServiceModule {}

@@ -10,3 +10,4 @@ export * from './kafka-message.context';
 export * from './kafka-transport.server';
 export * from './messaging.module';
 export * from './rethrow-handler-errors.filter';
+export * from './state-keeper';

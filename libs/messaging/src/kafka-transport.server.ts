@@ -8,6 +8,7 @@ import { decode } from './decode';
 import { EventPublisher } from './event-publisher';
 import { KafkaMessageContext } from './kafka-message.context';
 import { KafkaSettings, physicalTopic } from './kafka-settings';
+import { ConsumerControl, StateKeeper } from './state-keeper';
 import { TopicProvisioner } from './topic-provisioner';
 import { KAFKA_SETTINGS } from './tokens';
 
@@ -24,11 +25,12 @@ const HEARTBEAT_MS = 3_000;
  * - commits an offset only after its message was handled (or dead-lettered).
  */
 @Injectable()
-export class KafkaTransport extends Server implements CustomTransportStrategy {
+export class KafkaTransport extends Server implements CustomTransportStrategy, ConsumerControl {
   private readonly log = new Logger(KafkaTransport.name);
   private consumer?: Consumer;
   private joined = false;
   private joinedWaiters: Array<() => void> = [];
+  private keeper?: StateKeeper;
 
   constructor(
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
@@ -70,7 +72,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       heartbeatInterval: HEARTBEAT_MS,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      void this.keeper?.assigned(event.payload.memberAssignment).catch((error) => this.log.error(`state check after the rebalance failed: ${error}`));
       this.joined = true;
       this.joinedWaiters.splice(0).forEach((resolve) => resolve());
     });
@@ -94,6 +97,23 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return this.joined;
   }
 
+  /** Who keeps the service's state in step with the topics: told of rebalances and of each message handled. */
+  useStateKeeper(keeper: StateKeeper): void {
+    this.keeper = keeper;
+  }
+
+  seekToBeginning(topic: string, partition: number): void {
+    this.consumer?.seek({ topic, partition, offset: '0' });
+  }
+
+  pause(topics: string[]): void {
+    this.consumer?.pause(topics.map((topic) => ({ topic })));
+  }
+
+  resume(topics: string[]): void {
+    this.consumer?.resume(topics.map((topic) => ({ topic })));
+  }
+
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     let lastHandled: string | undefined;
     try {
@@ -102,6 +122,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         await this.whileBeating(heartbeat, () => this.process(batch.topic, batch.partition, message));
         resolveOffset(message.offset);
         lastHandled = message.offset;
+        this.keeper?.handled(batch.topic, batch.partition, message.offset);
       }
     } finally {
       if (lastHandled !== undefined && this.consumer) {
@@ -148,7 +169,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     let firstFailureAt: Date | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        const context = new KafkaMessageContext([topic, partition, message, attempt]);
+        const context = new KafkaMessageContext([topic, partition, message, attempt, this.keeper?.isReplay(topic, partition, message.offset) ?? false]);
         await lastValueFrom(this.transformToObservable(await handler(envelope, context)), { defaultValue: undefined });
         return;
       } catch (error) {
@@ -172,6 +193,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   }
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, failure: Failure): Promise<void> {
+    // Consumed again to rebuild a lost state: it was dead-lettered the first time.
+    if (this.keeper?.isReplay(topic, partition, message.offset)) return;
     this.log.warn({ msg: `dead-lettering ${topic}[${partition}]@${message.offset}: ${failure.errorClass}: ${failure.message}`, errors: failure.errors });
     const provenance = { topic, partition, offset: message.offset, groupId: this.settings.groupId };
     await this.publisher.sendRaw(Topics.deadLetters, [deadLetterFor(message, provenance, failure)]);

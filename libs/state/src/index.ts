@@ -6,3 +6,4 @@ export * from './customer-command.handler';
 export * from './waiting-commands';
 export * from './lifecycle-events.message.controller';
 export * from './due-scheduler';
+export * from './state-rebuild';

@@ -6,6 +6,7 @@ import { CustomerCommandHandler, WAIT_POLICY } from './customer-command.handler'
 import { LifecycleEventsMessageController } from './lifecycle-events.message.controller';
 import { ReferenceDataMessageController } from './reference-data.message.controller';
 import { StateProjector } from './state-projector';
+import { StateRebuild } from './state-rebuild';
 import { CustomerStore, DueAt, PartnerStore } from './stores';
 
 /** `COMMAND_WAIT_SECONDS`: how long a command waits for what it names before its refusal is final. */
@@ -23,21 +24,27 @@ export class StateModule {
   /**
    * `foldLifecycleEvents`: also fold request and relationship events with the shared controller;
    * a service that acts on them besides folding (notifications) folds them in its own handler.
+   * `foldReferenceData`: fold reference data (partners, customers, subscriptions) with the shared
+   * controller; a service that acts on it besides folding registers its own handlers instead.
    * `dueAt`: when a customer next needs a timed decision; the service then provides `DUE_WORK`
    * and `DueScheduler`, which runs that work when the time comes.
    */
-  static forService(service: string, { foldLifecycleEvents = true, dueAt }: { foldLifecycleEvents?: boolean; dueAt?: DueAt } = {}): DynamicModule {
+  static forService(
+    service: string,
+    { foldLifecycleEvents = true, foldReferenceData = true, dueAt }: { foldLifecycleEvents?: boolean; foldReferenceData?: boolean; dueAt?: DueAt } = {},
+  ): DynamicModule {
     return {
       module: StateModule,
-      controllers: foldLifecycleEvents ? [ReferenceDataMessageController, LifecycleEventsMessageController] : [ReferenceDataMessageController],
+      controllers: [...(foldReferenceData ? [ReferenceDataMessageController] : []), ...(foldLifecycleEvents ? [LifecycleEventsMessageController] : [])],
       providers: [
         { provide: CustomerStore, useFactory: (redis: Redis) => new CustomerStore(redis, service, dueAt), inject: [REDIS] },
         { provide: PartnerStore, useFactory: (redis: Redis) => new PartnerStore(redis, service), inject: [REDIS] },
         { provide: WAIT_POLICY, useFactory: () => waitPolicyFromEnv() },
         StateProjector,
         CustomerCommandHandler,
+        StateRebuild,
       ],
-      exports: [CustomerStore, PartnerStore, StateProjector, CustomerCommandHandler],
+      exports: [CustomerStore, PartnerStore, StateProjector, CustomerCommandHandler, StateRebuild],
     };
   }
 }

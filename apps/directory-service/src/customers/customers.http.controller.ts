@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../http/error-response.dto';
+import { LostReadModelsInterceptor } from '../rebuild/lost-read-models.interceptor';
 import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
 import { directoryValidationPipe } from '../http/validation';
 import { CustomerRequestsDto } from '../requests/request.dto';
@@ -14,6 +15,7 @@ import { CustomerSubscriptionsQuery } from './customer-subscriptions.query';
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path or query parameter is invalid.' })
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The customer is not known to the directory.' })
 @UseGuards(ReadModelsReadyGuard)
+@UseInterceptors(LostReadModelsInterceptor)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })
 @UsePipes(directoryValidationPipe())
 @Controller('v1/customers/:customerId')

@@ -9,7 +9,12 @@ export class ReadModelsReadyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const retryAfter = this.status.retryAfterSeconds();
     if (retryAfter === undefined) return true;
-    context.switchToHttp().getResponse<{ setHeader(name: string, value: string): void }>().setHeader('Retry-After', String(retryAfter));
-    throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'The directory is rebuilding its read models; retry later.' });
+    throw this.unavailable(context, retryAfter);
+  }
+
+  /** The 503 of a directory whose read models are not ready, with its `Retry-After`. */
+  unavailable(context: ExecutionContext, retryAfterSeconds: number): ServiceUnavailableException {
+    context.switchToHttp().getResponse<{ setHeader(name: string, value: string): void }>().setHeader('Retry-After', String(retryAfterSeconds));
+    return new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'The directory is rebuilding its read models; retry later.' });
   }
 }

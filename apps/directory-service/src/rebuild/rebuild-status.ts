@@ -1,6 +1,9 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { REDIS } from '@mp/redis';
+import { StateRebuild } from '@mp/state';
 import type { Redis } from 'ioredis';
+
+const REBUILD_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Set while the directory's read models are being rebuilt from Kafka (DESIGN §6, §7): the key's
@@ -18,7 +21,10 @@ export class RebuildStatus implements OnModuleInit, OnApplicationShutdown {
   private until?: number;
   private timer?: NodeJS.Timeout;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly state: StateRebuild,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
@@ -28,6 +34,8 @@ export class RebuildStatus implements OnModuleInit, OnApplicationShutdown {
 
   /** Seconds a caller should wait before asking again, or undefined when the read models are ready. */
   retryAfterSeconds(now = Date.now()): number | undefined {
+    // The read models were lost and are being rebuilt from the topics (DESIGN §7).
+    if (this.state.rebuilding()) return REBUILD_RETRY_AFTER_SECONDS;
     if (this.until === undefined) return undefined;
     return Math.max(1, Math.ceil((this.until - now) / 1000));
   }

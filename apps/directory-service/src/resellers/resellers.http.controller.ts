@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../http/error-response.dto';
+import { LostReadModelsInterceptor } from '../rebuild/lost-read-models.interceptor';
 import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
 import { directoryValidationPipe } from '../http/validation';
 import { ResellerCustomersDto } from './reseller-customers.dto';
@@ -9,6 +10,7 @@ import { ResellerCustomersQuery } from './reseller-customers.query';
 
 @ApiTags('resellers')
 @UseGuards(ReadModelsReadyGuard)
+@UseInterceptors(LostReadModelsInterceptor)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })
 @UsePipes(directoryValidationPipe())
 @Controller('v1/resellers/:resellerId')
