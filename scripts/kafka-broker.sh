@@ -5,7 +5,7 @@
 #   bash scripts/kafka-broker.sh start    start a broker unless one already answers (idempotent)
 #   bash scripts/kafka-broker.sh stop     stop the broker this script started
 #   bash scripts/kafka-broker.sh status   tell whether a broker answers (exit 0 if it does, 1 if not)
-#   bash scripts/kafka-broker.sh wipe     stop, then delete the broker's data (.cache/kafka/run)
+#   bash scripts/kafka-broker.sh wipe     stop, then delete the broker's data (its run directory)
 #
 # Environment:
 #   KAFKA_BROKERS          where clients connect; its first host:port is the one checked and
@@ -14,9 +14,11 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller port (default 9093)
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer (default 60)
 #   KAFKA_HEAP_OPTS        JVM heap flags (default -Xms256m -Xmx768m)
+#   KAFKA_RUN_DIR          the broker's own directory: config, data, logs, pid (default .cache/kafka/run);
+#                          another directory plus other ports runs a second broker beside the first
 #   JAVA_HOME              JDK to run the broker with (default: java on PATH)
 #
-# The broker always binds and advertises 127.0.0.1. Its log is .cache/kafka/run/broker.log.
+# The broker always binds and advertises 127.0.0.1. Its log is broker.log in its run directory.
 # Kafka stays on 3.9.x: kafkajs 2.2.4 cannot talk to Kafka 4.x.
 set -euo pipefail
 
@@ -30,14 +32,16 @@ PING="$SCRIPT_DIR/kafka-ping.mjs"
 CACHE="$ROOT/.cache/kafka"
 LIBS="$CACHE/$KAFKA_VERSION/libs"
 LIBS_MARKER="$LIBS/.complete"
-RUN="$CACHE/run"
+RUN="${KAFKA_RUN_DIR:-$CACHE/run}"
+[[ "$RUN" == /* ]] || RUN="$PWD/$RUN"
 DATA="$RUN/data"
 PROPS="$RUN/server.properties"
 LOG4J="$RUN/log4j.properties"
 LOG="$RUN/broker.log"
 OUT="$RUN/broker.out"
 PIDFILE="$RUN/broker.pid"
-LOCKFILE="$CACHE/broker.lock"
+# One lock per broker (per run directory); the default broker keeps its historical lock file.
+if [[ -n "${KAFKA_RUN_DIR:-}" ]]; then LOCKFILE="$RUN.lock"; else LOCKFILE="$CACHE/broker.lock"; fi
 CLUSTER_ID_FILE="$RUN/cluster.id"
 
 # --- addresses ---------------------------------------------------------------------------
@@ -109,7 +113,7 @@ show_log_tail() {
 # One start/stop/wipe at a time (e.g. two test runners calling start in parallel).
 # The lock is on fd 9; the broker JVM is started with 9>&- so it does not keep holding it.
 take_lock() {
-  mkdir -p "$CACHE"
+  mkdir -p "$(dirname -- "$LOCKFILE")"
   exec 9>"$LOCKFILE"
   if command -v flock >/dev/null 2>&1; then
     flock -w 120 9 || die "another kafka-broker.sh has held $LOCKFILE for 120 s"
@@ -358,11 +362,12 @@ cmd_status() {
 cmd_wipe() {
   cmd_stop
   rm -rf "$RUN"
+  [[ "$LOCKFILE" != "$RUN.lock" ]] || rm -f "$LOCKFILE"
   log "deleted ${RUN#"$ROOT"/}"
 }
 
 usage() {
-  sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
