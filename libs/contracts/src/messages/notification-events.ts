@@ -33,15 +33,16 @@ class NotificationOutcome {
   @IsIn(NotificationChannels)
   channel!: NotificationChannel;
 
-  /** The webhook URL or e-mail address the notification went to. */
-  @IsString() @IsNotEmpty()
-  target!: string;
-
-  @IsInt() @Min(1)
+  /** Attempts made; 0 when none could be (a NotificationFailed with reason PARTY_UNKNOWN). */
+  @IsInt() @Min(0)
   attempts!: number;
 }
 
 export class NotificationDelivered extends NotificationOutcome {
+  /** The webhook URL or e-mail address the notification went to. */
+  @IsString() @IsNotEmpty()
+  target!: string;
+
   @IsISO8601()
   deliveredAt!: string;
 
@@ -49,9 +50,24 @@ export class NotificationDelivered extends NotificationOutcome {
   statusCode?: number;
 }
 
+/**
+ * Why a notification failed, for machines (`error` is the human text). Read tolerantly: a
+ * consumer meets codes added later, so it treats an unknown one as a failure like any other.
+ */
+export const NotificationFailureReasons = ['ATTEMPTS_EXHAUSTED', 'PARTY_UNKNOWN'] as const;
+export type NotificationFailureReason = (typeof NotificationFailureReasons)[number];
+
 export class NotificationFailed extends NotificationOutcome {
+  /** The address of the last attempt; absent when no attempt could be made (PARTY_UNKNOWN). */
+  @IsOptional() @IsString() @IsNotEmpty()
+  target?: string;
+
   @IsISO8601()
   failedAt!: string;
+
+  /** Every attempt failed (`ATTEMPTS_EXHAUSTED`), or the party never registered in time (`PARTY_UNKNOWN`). */
+  @IsOptional() @IsString() @IsNotEmpty()
+  reason?: NotificationFailureReason;
 
   @IsString() @IsNotEmpty()
   error!: string;
