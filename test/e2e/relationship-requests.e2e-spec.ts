@@ -32,6 +32,10 @@ describe('relationship requests, end to end', () => {
   it('rejects a request for an unknown customer or reseller, with the reason', async () => {
     await probe.publish('RequestRelationship', { requestId: 'r-unknown-cust', customerId: 'nobody', resellerId, services: ['Azure'], requestedBy: agent });
     await probe.publish('RequestRelationship', { requestId: 'r-unknown-reseller', customerId, resellerId: 'nobody', services: ['Azure'], requestedBy: agent });
+    // Both wait for a registration that might still be on its way (DESIGN §7), then are refused.
+    await e2e.system.settled();
+    const { clock } = e2e.system;
+    clock.set(new Date(clock.now().getTime() + Number(process.env.COMMAND_WAIT_SECONDS) * 1000));
     const unknownCustomer = await probe.waitForEvent('RequestRejected', forRequest('r-unknown-cust'));
     const unknownReseller = await probe.waitForEvent('RequestRejected', forRequest('r-unknown-reseller'));
     expect(unknownCustomer.data).toMatchObject({ reason: 'CUSTOMER_UNKNOWN', message: expect.stringContaining('nobody') });
