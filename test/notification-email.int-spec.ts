@@ -187,6 +187,7 @@ describe('notification-service e-mail (real Kafka, Redis and SMTP)', () => {
       target: refusedEmail,
       attempts: 4,
       failedAt: expect.any(String),
+      reason: 'ATTEMPTS_EXHAUSTED',
       error: expect.stringMatching(/550 5\.1\.1 mailbox unavailable/),
     });
     expect(smtp.to(refusedEmail)).toHaveLength(0);

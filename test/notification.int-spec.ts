@@ -1,7 +1,4 @@
 import 'reflect-metadata';
-import { createHmac } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { CloudEvent, MessageType, Topics, validateData } from '@mp/contracts';
 import { deriveId } from '@mp/messaging';
 import { REDIS } from '@mp/redis';
@@ -9,7 +6,9 @@ import { CustomerStore, PartnerStore } from '@mp/state';
 import type { Redis } from 'ioredis';
 import { eventually } from './support/eventually';
 import { isolateTestRun } from './support/isolation';
-import { RunningService, startService } from './support/service-harness';
+import { declinedData, establishedData, requestedData, startNotificationService, webhookIdOf } from './support/notification-fixtures';
+import { ScriptedCall, ScriptedWebhookReceiver, signedWith } from './support/scripted-webhook-receiver';
+import { RunningService } from './support/service-harness';
 import { TopicProbe } from './support/topic-probe';
 
 jest.setTimeout(120_000);
@@ -18,105 +17,10 @@ jest.setTimeout(120_000);
 const world = isolateTestRun('notification');
 process.env.WEBHOOK_BACKOFF_MS = '50';
 
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  status: number;
-}
-
-/** A real HTTP endpoint for the webhooks: records every call, and fails the first N calls of a path when told to. */
-class WebhookReceiver {
-  readonly received: Received[] = [];
-  private readonly failuresLeft = new Map<string, number>();
-  private readonly server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const path = req.url ?? '';
-      const left = this.failuresLeft.get(path) ?? 0;
-      const status = left > 0 ? 500 : 204;
-      if (left > 0) this.failuresLeft.set(path, left - 1);
-      this.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
-      res.writeHead(status).end();
-    });
-  });
-  base = '';
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  url(path: string): string {
-    return `${this.base}${path}`;
-  }
-
-  failFirst(path: string, calls: number): void {
-    this.failuresLeft.set(path, calls);
-  }
-
-  calls(where: (r: Received) => boolean): Received[] {
-    return this.received.filter(where);
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-/** Checks a webhook's signature the Standard Webhooks way, independently of the service's signer. */
-function signedWithTheSecret(call: Received): boolean {
-  const key = Buffer.from(process.env.WEBHOOK_SECRET!.slice('whsec_'.length), 'base64');
-  const content = `${call.headers['webhook-id']}.${call.headers['webhook-timestamp']}.${call.body}`;
-  return call.headers['webhook-signature'] === `v1,${createHmac('sha256', key).update(content).digest('base64')}`;
-}
-
-
-const notificationIdOf = (event: CloudEvent, party: string, partyId: string) => deriveId(`${event.id}/${party}/${partyId}/webhook`);
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-
-const requestedData = (customerId: string, resellerId: string, requestId: string) => ({
-  requestId,
-  customerId,
-  resellerId,
-  services: ['Azure'],
-  channel: 'direct',
-  requestedBy: { userId: `${resellerId}-agent` },
-  status: 'pending',
-  requestedAt: new Date().toISOString(),
-  expiresAt: inDays(90),
-});
-
-const establishedData = (customerId: string, resellerId: string, requestId: string) => ({
-  customerId,
-  resellerId,
-  requestId,
-  approvedBy: { userId: 'admin-1' },
-  relationship: {
-    customerId,
-    resellerId,
-    status: 'active',
-    channel: 'direct',
-    services: ['Azure'],
-    since: new Date().toISOString(),
-    delegatedAdmin: { status: 'active', roles: ['HelpdeskAdministrator'], services: ['Azure'], grantedAt: new Date().toISOString(), expiresAt: inDays(30), durationDays: 30, autoExtend: false },
-  },
-});
-
-const declinedData = (customerId: string, resellerId: string, requestId: string) => ({
-  customerId,
-  resellerId,
-  requestId,
-  declinedBy: { userId: 'admin-1' },
-  reason: 'We already have an Azure partner.',
-  status: 'declined',
-  declinedAt: new Date().toISOString(),
-});
+const signedWithTheSecret = (call: ScriptedCall) => signedWith(process.env.WEBHOOK_SECRET!, call);
 
 describe('notification-service (real Kafka, Redis and HTTP)', () => {
-  const receiver = new WebhookReceiver();
+  const receiver = new ScriptedWebhookReceiver();
   const probe = new TopicProbe();
   let service: RunningService;
 
@@ -136,10 +40,7 @@ describe('notification-service (real Kafka, Redis and HTTP)', () => {
   beforeAll(async () => {
     await receiver.start();
     await probe.start();
-    // Imported here, after the isolation above, as the module reads LOG_LEVEL when it is loaded.
-    const { NotificationServiceModule } = await import('../apps/notification-service/src/notification-service.module');
-    const { notificationServiceOptions } = await import('../apps/notification-service/src/notification-service.options');
-    service = await startService(NotificationServiceModule, notificationServiceOptions);
+    service = await startNotificationService();
 
     receiver.failFirst(`/customers/${retryCustomer}`, 2);
     receiver.failFirst(`/customers/${downCustomer}`, Number.MAX_SAFE_INTEGER);
@@ -178,7 +79,7 @@ describe('notification-service (real Kafka, Redis and HTTP)', () => {
     const requested = await publish('RelationshipRequested', requestedData(customer, reseller, world.id('req')));
     const delivered = await outcomeFor('NotificationDelivered', requested, customer);
 
-    const notificationId = notificationIdOf(requested, 'customer', customer);
+    const notificationId = webhookIdOf(requested, 'customer', customer);
     const [call, ...more] = receiver.calls((r) => r.headers['webhook-id'] === notificationId);
     expect(more).toHaveLength(0);
     expect(call.path).toBe(`/customers/${customer}`);
@@ -204,7 +105,7 @@ describe('notification-service (real Kafka, Redis and HTTP)', () => {
       statusCode: 204,
     });
     expect(delivered).toMatchObject({
-      id: deriveId(`${requested.id}/0/NotificationDelivered`),
+      id: deriveId(`${notificationId}/NotificationDelivered`),
       source: 'notification-service',
       subject: customer,
       causationid: requested.id,
@@ -226,12 +127,12 @@ describe('notification-service (real Kafka, Redis and HTTP)', () => {
     expect(toReseller.data).toMatchObject({ recipient: { party: 'reseller', partyId: reseller }, eventType: 'RelationshipEstablished', target: receiver.url(`/resellers/${reseller}`), attempts: 1 });
     expect(toOtherReseller.data).toMatchObject({ recipient: { party: 'reseller', partyId: otherReseller }, eventType: 'RequestDeclined', target: receiver.url(`/resellers/${otherReseller}`), attempts: 1 });
 
-    const [approval] = receiver.calls((r) => r.headers['webhook-id'] === notificationIdOf(established, 'reseller', reseller));
+    const [approval] = receiver.calls((r) => r.headers['webhook-id'] === webhookIdOf(established, 'reseller', reseller));
     expect(approval.path).toBe(`/resellers/${reseller}`);
     expect(JSON.parse(approval.body)).toMatchObject({ id: established.id, type: 'RelationshipEstablished', data: { relationship: { status: 'active', services: ['Azure'] } } });
     expect(signedWithTheSecret(approval)).toBe(true);
 
-    const [decline] = receiver.calls((r) => r.headers['webhook-id'] === notificationIdOf(declined, 'reseller', otherReseller));
+    const [decline] = receiver.calls((r) => r.headers['webhook-id'] === webhookIdOf(declined, 'reseller', otherReseller));
     expect(decline.path).toBe(`/resellers/${otherReseller}`);
     expect(JSON.parse(decline.body)).toMatchObject({ id: declined.id, type: 'RequestDeclined', data: { reason: 'We already have an Azure partner.' } });
     expect(signedWithTheSecret(decline)).toBe(true);
@@ -244,7 +145,7 @@ describe('notification-service (real Kafka, Redis and HTTP)', () => {
     const delivered = await outcomeFor('NotificationDelivered', requested, retryCustomer);
 
     expect(delivered.data).toMatchObject({ attempts: 3, statusCode: 204, recipient: { party: 'customer', partyId: retryCustomer } });
-    const notificationId = notificationIdOf(requested, 'customer', retryCustomer);
+    const notificationId = webhookIdOf(requested, 'customer', retryCustomer);
     const calls = receiver.calls((r) => r.path === `/customers/${retryCustomer}`);
     expect(calls.map((c) => [c.headers['webhook-id'], c.status])).toEqual([
       [notificationId, 500],
@@ -269,7 +170,7 @@ describe('notification-service (real Kafka, Redis and HTTP)', () => {
 
     expect(validateData('NotificationFailed', failed.data).ok).toBe(true);
     expect(failed.data).toEqual({
-      notificationId: notificationIdOf(requested, 'customer', downCustomer),
+      notificationId: webhookIdOf(requested, 'customer', downCustomer),
       eventId: requested.id,
       eventType: 'RelationshipRequested',
       customerId: downCustomer,
@@ -278,6 +179,7 @@ describe('notification-service (real Kafka, Redis and HTTP)', () => {
       target: receiver.url(`/customers/${downCustomer}`),
       attempts: 4,
       failedAt: expect.any(String),
+      reason: 'ATTEMPTS_EXHAUSTED',
       error: 'HTTP 500',
     });
     expect(receiver.calls((r) => r.path === `/customers/${downCustomer}`).map((c) => c.status)).toEqual([500, 500, 500, 500]);
@@ -306,7 +208,7 @@ describe('notification-service (real Kafka, Redis and HTTP)', () => {
     const barrier = await publish('RelationshipRequested', requestedData(customer, reseller, world.id('req')));
     await outcomeFor('NotificationDelivered', barrier, customer);
 
-    const notificationId = notificationIdOf(requested, 'customer', customer);
+    const notificationId = webhookIdOf(requested, 'customer', customer);
     expect(receiver.calls((r) => r.headers['webhook-id'] === notificationId)).toHaveLength(1);
     expect(outcomes('NotificationDelivered', requested).map((e) => e.id)).toEqual([first.id]);
     expect(probe.seen.filter((s) => s.topic === Topics.deadLetters)).toHaveLength(0);

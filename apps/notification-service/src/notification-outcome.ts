@@ -1,13 +1,19 @@
-import type { NotificationDelivered, NotificationFailed } from '@mp/contracts';
-import type { OutgoingMessage } from '@mp/messaging';
+import type { CloudEvent, NotificationDelivered, NotificationFailed } from '@mp/contracts';
+import { deriveId, type OutgoingMessage } from '@mp/messaging';
+import type { AttemptResult } from './channels/notification-channel';
 import type { DeliveryRecord } from './delivery/delivery-log';
-import type { DeliveryResult } from './delivery/retries';
-import type { PlannedNotification } from './notification-plan';
+import type { QueuedNotification } from './delivery/delivery-rules';
 
-/** The delivery log's record of a final result. */
-export function recordOf(result: DeliveryResult, target: string, at: Date): DeliveryRecord {
-  const common = { attempts: result.attempts, at: at.toISOString(), target, ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}) };
-  return result.ok ? { status: 'delivered', ...common } : { status: 'failed', ...common, error: result.error };
+/** The delivery log's record of the attempt that settled a notification: delivered, or the last of its attempts failed. */
+export function recordOfAttempt(result: AttemptResult, attempts: number, target: string, at: Date): DeliveryRecord {
+  const common = { attempts, at: at.toISOString(), target, ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}) };
+  return result.ok ? { status: 'delivered', ...common } : { status: 'failed', ...common, reason: 'ATTEMPTS_EXHAUSTED', error: result.error };
+}
+
+/** The delivery log's record of a notification whose party never registered in time: nothing was attempted. */
+export function recordOfUnknownParty(item: Pick<QueuedNotification, 'recipient' | 'filedAt'>, at: Date): DeliveryRecord {
+  const { party, partyId } = item.recipient;
+  return { status: 'failed', attempts: 0, at: at.toISOString(), reason: 'PARTY_UNKNOWN', error: `${party} ${partyId} is not registered: no registration arrived since ${item.filedAt}` };
 }
 
 /**
@@ -16,7 +22,7 @@ export function recordOf(result: DeliveryResult, target: string, at: Date): Deli
  */
 export function outcomeOf(
   event: { id: string; type: string; customerId: string },
-  notification: Pick<PlannedNotification, 'notificationId' | 'recipient' | 'channel'>,
+  notification: Pick<QueuedNotification, 'notificationId' | 'recipient' | 'channel'>,
   record: DeliveryRecord,
 ): OutgoingMessage<'NotificationDelivered' | 'NotificationFailed'> {
   const common = {
@@ -26,13 +32,39 @@ export function outcomeOf(
     customerId: event.customerId,
     recipient: { party: notification.recipient.party, partyId: notification.recipient.partyId },
     channel: notification.channel,
-    target: record.target,
     attempts: record.attempts,
   };
   if (record.status === 'delivered') {
-    const data: NotificationDelivered = { ...common, deliveredAt: record.at, ...(record.statusCode !== undefined ? { statusCode: record.statusCode } : {}) };
+    const data: NotificationDelivered = { ...common, target: record.target!, deliveredAt: record.at, ...(record.statusCode !== undefined ? { statusCode: record.statusCode } : {}) };
     return { type: 'NotificationDelivered', data };
   }
-  const data: NotificationFailed = { ...common, failedAt: record.at, error: record.error ?? 'delivery failed' };
+  const data: NotificationFailed = {
+    ...common,
+    ...(record.target !== undefined ? { target: record.target } : {}),
+    failedAt: record.at,
+    reason: record.reason ?? 'ATTEMPTS_EXHAUSTED',
+    error: record.error ?? 'delivery failed',
+  };
   return { type: 'NotificationFailed', data };
+}
+
+/**
+ * The outcome as a CloudEvent: its id derived from the notification's (one outcome per
+ * notification, the same id on every re-emission), caused by the event told, in its correlation,
+ * stamped with the record's time. Re-emitted after a crash, it is the same message byte for byte.
+ */
+export function outcomeEnvelopeOf(source: string, item: Pick<QueuedNotification, 'notificationId' | 'customerId' | 'event' | 'recipient' | 'channel'>, record: DeliveryRecord): CloudEvent {
+  const { type, data } = outcomeOf({ id: item.event.id, type: item.event.type, customerId: item.customerId }, item, record);
+  return {
+    specversion: '1.0',
+    id: deriveId(`${item.notificationId}/${type}`),
+    type,
+    source,
+    time: record.at,
+    subject: item.customerId,
+    datacontenttype: 'application/json',
+    correlationid: item.event.correlationid ?? item.event.id,
+    causationid: item.event.id,
+    data,
+  };
 }

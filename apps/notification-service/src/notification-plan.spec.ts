@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { CustomerEvent, CustomerState, emptyCustomerState, emptyPartnerState, PartnerState, recipientsOf } from '@mp/domain';
 import { deriveId } from '@mp/messaging';
 import { WebhookChannel } from './channels/webhook.channel';
-import { contactOf, involvedPartnerIdsOf, notificationIdOf, partnerIdsOf, planNotifications } from './notification-plan';
+import { contactOf, involvedPartnerIdsOf, notificationIdOf, partnerIdsOf, partyKeyOf, planNotifications } from './notification-plan';
 
 const webhook = new WebhookChannel({ key: Buffer.alloc(32), timeoutMs: 1000 });
 const email = { name: 'email' as const, targetOf: (c: { email?: string }) => c.email };
@@ -49,36 +49,28 @@ describe('notification plan', () => {
     expect(partnerIdsOf([...recipients, { party: 'reseller', partyId: 'res-1' }])).toEqual(['res-1', 'prov-1']);
   });
 
-  it('gives each recipient its webhook address, or none', () => {
+  it('plans a notification for each recipient with a webhook address, and none for a registered one without', () => {
     const plan = planNotifications(established.id, recipients, (r) => contactOf(r, customer, partners), [webhook]);
-    expect(plan.map((n) => [n.recipient.party, n.recipient.partyId, n.channel, n.target])).toEqual([
-      ['customer', 'cust-1', 'webhook', 'https://contoso.test/hooks'],
-      ['reseller', 'res-1', 'webhook', 'https://reseller.test/hooks'],
-      ['provider', 'prov-1', 'webhook', undefined],
+    expect(plan.map((n) => [n.recipient.party, n.recipient.partyId, n.channel, n.awaitsParty])).toEqual([
+      ['customer', 'cust-1', 'webhook', false],
+      ['reseller', 'res-1', 'webhook', false],
     ]);
-    expect(plan.map((n) => n.unknownRecipient)).toEqual([false, false, false]);
   });
 
-  it('has no address for an unregistered customer or partner', () => {
+  it('plans every channel of an unregistered customer or partner, waiting for its registration', () => {
     const unknown = emptyCustomerState('cust-1');
-    const plan = planNotifications(established.id, recipients, (r) => contactOf(r, unknown, new Map()), [webhook]);
-    expect(plan.map((n) => [n.target, n.unknownRecipient])).toEqual([
-      [undefined, true],
-      [undefined, true],
-      [undefined, true],
-    ]);
+    const plan = planNotifications(established.id, recipients, (r) => contactOf(r, unknown, new Map()), [webhook, email]);
+    expect(plan.map((n) => `${n.recipient.partyId}/${n.channel}`)).toEqual(['cust-1/webhook', 'cust-1/email', 'res-1/webhook', 'res-1/email', 'prov-1/webhook', 'prov-1/email']);
+    expect(plan.every((n) => n.awaitsParty)).toBe(true);
   });
 
-  it('plans every channel of every recipient, recipients first', () => {
+  it('plans every channel of every recipient that has an address on it, recipients first', () => {
     const plan = planNotifications(established.id, recipients, (r) => contactOf(r, customer, partners), [webhook, email]);
-    expect(plan.map((n) => `${n.recipient.partyId}/${n.channel}=${n.target ?? '-'}`)).toEqual([
-      'cust-1/webhook=https://contoso.test/hooks',
-      'cust-1/email=it@contoso.test',
-      'res-1/webhook=https://reseller.test/hooks',
-      'res-1/email=-',
-      'prov-1/webhook=-',
-      'prov-1/email=ops@provider.test',
-    ]);
+    expect(plan.map((n) => `${n.recipient.partyId}/${n.channel}`)).toEqual(['cust-1/webhook', 'cust-1/email', 'res-1/webhook', 'prov-1/email']);
+  });
+
+  it('keys each recipient by the registration its contact comes from', () => {
+    expect(recipients.map(partyKeyOf)).toEqual(['customer:cust-1', 'partner:res-1', 'partner:prov-1']);
   });
 
   it('derives stable ids from event, party, party id and channel, distinct per notification', () => {
@@ -91,7 +83,7 @@ describe('notification plan', () => {
 
   it('plans a recipient named twice only once', () => {
     const twice = [...recipients, recipients[0]];
-    expect(planNotifications(established.id, twice, (r) => contactOf(r, customer, partners), [webhook])).toHaveLength(3);
+    expect(planNotifications(established.id, twice, (r) => contactOf(r, customer, partners), [webhook])).toHaveLength(2);
   });
 
   it('names the partners an event involves, even those not told of it', () => {

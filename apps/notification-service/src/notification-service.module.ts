@@ -6,10 +6,15 @@ import { EmailChannel } from './channels/email.channel';
 import { NOTIFICATION_CHANNELS, NotificationChannel } from './channels/notification-channel';
 import { WebhookChannel } from './channels/webhook.channel';
 import { DeliveryLog } from './delivery/delivery-log';
+import { DeliveryQueue } from './delivery/delivery-queue';
+import { DeliveryWorker } from './delivery/delivery-worker';
+import { NotificationOutbox } from './delivery/notification-outbox';
+import { NotificationParties } from './delivery/notification-parties';
+import { PartyWaits } from './delivery/party-waits';
 import { ExpiryReminders } from './expiry-reminders/expiry-reminders';
 import { expiryRemindersAction } from './expiry-reminders/expiry-reminders.action';
-import { NotificationDispatcher } from './notification-dispatcher';
 import { NotificationLifecycleMessageController } from './notification-lifecycle.message.controller';
+import { NotificationReferenceDataMessageController } from './notification-reference-data.message.controller';
 import { NOTIFICATION_SETTINGS, NotificationSettings, notificationSettingsProvider } from './notification-settings';
 
 export const NOTIFICATION_SERVICE = 'notification-service';
@@ -25,12 +30,30 @@ const channelsProvider = {
 };
 
 /**
- * Turns events into notifications for the parties: signed webhooks and e-mail, retries, a
- * delivery log, and reminders before privileges expire, fired by the scheduler (DESIGN §8).
+ * Turns events into notifications for the parties (DESIGN §8): the consumer folds each event and
+ * files who must hear of it in a delivery queue in Redis; a delivery worker sends them, signed
+ * webhooks and e-mail, with retries off the consumer's path, a delivery log, and outcome events.
+ * Reminders before privileges expire are filed the same way, fired by the scheduler.
  */
 @Module({
-  imports: [ServiceModule.forService(NOTIFICATION_SERVICE), StateModule.forService('notification', { foldLifecycleEvents: false, dueAt: nextReminderAt })],
-  controllers: [NotificationLifecycleMessageController],
-  providers: [notificationSettingsProvider, channelsProvider, DeliveryLog, NotificationDispatcher, ExpiryReminders, expiryRemindersAction, DueScheduler],
+  imports: [
+    ServiceModule.forService(NOTIFICATION_SERVICE),
+    // Both kinds of events are folded here by handlers of its own: lifecycle events call for notifications, registrations release those waiting for them.
+    StateModule.forService('notification', { foldLifecycleEvents: false, foldReferenceData: false, dueAt: nextReminderAt }),
+  ],
+  controllers: [NotificationLifecycleMessageController, NotificationReferenceDataMessageController],
+  providers: [
+    notificationSettingsProvider,
+    channelsProvider,
+    DeliveryLog,
+    DeliveryQueue,
+    NotificationParties,
+    PartyWaits,
+    DeliveryWorker,
+    NotificationOutbox,
+    ExpiryReminders,
+    expiryRemindersAction,
+    DueScheduler,
+  ],
 })
 export class NotificationServiceModule {}

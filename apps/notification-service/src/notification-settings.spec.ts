@@ -8,12 +8,24 @@ describe('notification settings', () => {
     expect(settings.webhookKey.toString()).toBe('a-secret-of-at-least-24-bytes');
     expect(settings.webhookTimeoutMs).toBe(5000);
     expect(settings.retry).toEqual({ maxAttempts: 4, backoffMs: 500 });
+    expect(settings.partyWaitMs).toBe(24 * 3_600_000);
+    expect(settings.delivery).toEqual({ concurrency: 16, pollMs: 250 });
   });
 
   it('reads the overrides', () => {
-    const settings = notificationSettingsFromEnv({ WEBHOOK_SECRET: secret, WEBHOOK_TIMEOUT_MS: '250', WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_BACKOFF_MS: '0' });
+    const settings = notificationSettingsFromEnv({
+      WEBHOOK_SECRET: secret,
+      WEBHOOK_TIMEOUT_MS: '250',
+      WEBHOOK_MAX_ATTEMPTS: '1',
+      WEBHOOK_BACKOFF_MS: '0',
+      NOTIFICATION_PARTY_WAIT_HOURS: '0.5',
+      NOTIFICATION_CONCURRENCY: '4',
+      NOTIFICATION_POLL_MS: '50',
+    });
     expect(settings.webhookTimeoutMs).toBe(250);
     expect(settings.retry).toEqual({ maxAttempts: 1, backoffMs: 0 });
+    expect(settings.partyWaitMs).toBe(1_800_000);
+    expect(settings.delivery).toEqual({ concurrency: 4, pollMs: 50 });
   });
 
   it('fails fast on a missing or malformed secret', () => {
@@ -27,6 +39,10 @@ describe('notification settings', () => {
     ['WEBHOOK_MAX_ATTEMPTS', '0'],
     ['WEBHOOK_MAX_ATTEMPTS', '2.5'],
     ['WEBHOOK_BACKOFF_MS', '-1'],
+    ['NOTIFICATION_PARTY_WAIT_HOURS', '-1'],
+    ['NOTIFICATION_PARTY_WAIT_HOURS', 'a day'],
+    ['NOTIFICATION_CONCURRENCY', '0'],
+    ['NOTIFICATION_POLL_MS', '0'],
   ])('fails fast on %s=%s', (name, value) => {
     expect(() => notificationSettingsFromEnv({ WEBHOOK_SECRET: secret, [name]: value })).toThrow(name);
   });

@@ -10,6 +10,17 @@ export interface NotificationSettings {
   email?: EmailSettings;
   /** For every channel: `WEBHOOK_MAX_ATTEMPTS` / `WEBHOOK_BACKOFF_MS`. */
   retry: RetryPolicy;
+  /** How long a notification waits for its party's registration: `NOTIFICATION_PARTY_WAIT_HOURS`, default 24. */
+  partyWaitMs: number;
+  /** The delivery worker, off the consumer's path. */
+  delivery: DeliveryWorkerSettings;
+}
+
+export interface DeliveryWorkerSettings {
+  /** Attempts in flight at once, per instance: `NOTIFICATION_CONCURRENCY`, default 16. */
+  concurrency: number;
+  /** How often the queue is looked at when nothing woke the worker: `NOTIFICATION_POLL_MS`, default 250. */
+  pollMs: number;
 }
 
 export interface EmailSettings {
@@ -42,6 +53,17 @@ function intFrom(env: Env, name: string, fallback: number, min: number): number 
   return value;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** Hours as a number, fractions allowed (`0.01` is 36 s: what a test or a sandbox wants). */
+function hoursFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback * HOUR_MS;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of hours >= 0, got "${raw}"`);
+  return Math.round(value * HOUR_MS);
+}
+
 /** Throws on anything malformed, so a misconfigured service fails at start, not at its first webhook. */
 export function notificationSettingsFromEnv(env: Env = process.env): NotificationSettings {
   return {
@@ -51,6 +73,11 @@ export function notificationSettingsFromEnv(env: Env = process.env): Notificatio
     retry: {
       maxAttempts: intFrom(env, 'WEBHOOK_MAX_ATTEMPTS', 4, 1),
       backoffMs: intFrom(env, 'WEBHOOK_BACKOFF_MS', 500, 0),
+    },
+    partyWaitMs: hoursFrom(env, 'NOTIFICATION_PARTY_WAIT_HOURS', 24),
+    delivery: {
+      concurrency: intFrom(env, 'NOTIFICATION_CONCURRENCY', 16, 1),
+      pollMs: intFrom(env, 'NOTIFICATION_POLL_MS', 250, 1),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { NotificationFailureReason } from '@mp/contracts';
 import { REDIS } from '@mp/redis';
 import type { Redis } from 'ioredis';
 
@@ -6,10 +7,12 @@ import type { Redis } from 'ioredis';
 export interface DeliveryRecord {
   status: 'delivered' | 'failed';
   attempts: number;
-  /** When the last attempt ended (ISO 8601). */
+  /** When it was settled (ISO 8601): the last attempt's end, or the end of the wait for its party. */
   at: string;
-  target: string;
+  /** The last attempt's address; absent when none was made (PARTY_UNKNOWN). */
+  target?: string;
   statusCode?: number;
+  reason?: NotificationFailureReason;
   error?: string;
   /** Its NotificationDelivered / NotificationFailed is on Kafka: a redelivery has nothing left to do. */
   published?: boolean;

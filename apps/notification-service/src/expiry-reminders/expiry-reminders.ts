@@ -3,16 +3,17 @@ import { Clock, dueReminders, nextReminderAfter, nextReminderAt, reminderRecipie
 import { KAFKA_SETTINGS, KafkaSettings } from '@mp/messaging';
 import { CLOCK } from '@mp/platform';
 import { CustomerStore } from '@mp/state';
-import { NotificationDispatcher } from '../notification-dispatcher';
+import { NotificationOutbox } from '../delivery/notification-outbox';
 import { reminderEnvelopeOf } from './expiry-reminder.envelope';
 
 /**
  * Reminders 30, 7 and 1 days before delegated admin privileges expire (DESIGN §8), fired by the
  * scheduler. The due index files each customer at `nextReminderAt` (its earliest reminder time,
  * past ones included: the state knows neither "now" nor what was sent). When it comes up, this
- * sends what is due by the injected clock, each reminder once (its notification ids derive from
- * the reminder, and the delivery log keeps them), then files the customer at its next future
- * reminder time. A fold later files it at the earliest time again: one pass that sends nothing.
+ * files in the outbox what is due by the injected clock, each reminder once (its notification ids
+ * derive from the reminder, and the queue and the delivery log keep them), then files the
+ * customer at its next future reminder time. A fold later files it at the earliest time again:
+ * one pass that files nothing new.
  */
 @Injectable()
 export class ExpiryReminders {
@@ -20,7 +21,7 @@ export class ExpiryReminders {
 
   constructor(
     private readonly customers: CustomerStore,
-    private readonly dispatcher: NotificationDispatcher,
+    private readonly outbox: NotificationOutbox,
     @Inject(KAFKA_SETTINGS) private readonly kafka: KafkaSettings,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -34,10 +35,10 @@ export class ExpiryReminders {
       due.map((reminder) => {
         const envelope = reminderEnvelopeOf(reminder, this.kafka.service);
         this.log.log({ msg: `${reminder.daysBefore}-day expiry reminder for ${customerId} / ${reminder.resellerId}`, customerId, resellerId: reminder.resellerId, eventId: envelope.id, expiresAt: reminder.delegatedAdmin.expiresAt });
-        return this.dispatcher.deliver(envelope, state, reminderRecipientsOf(reminder));
+        return this.outbox.file(envelope, state, reminderRecipientsOf(reminder));
       }),
     );
-    // Left where it is, the customer comes up again at the next pass, and what was delivered is not sent again.
+    // Left where it is, the customer comes up again at the next pass, and what was filed is not filed twice.
     const failure = sent.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
 
