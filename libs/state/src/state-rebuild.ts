@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Topics } from '@mp/contracts';
+import { TopicName, Topics } from '@mp/contracts';
 import { KAFKA_SETTINGS, KafkaSettings, KafkaTransport, physicalTopic, StateKeeper } from '@mp/messaging';
 import { REDIS } from '@mp/redis';
 import type { Redis } from 'ioredis';
@@ -8,6 +8,10 @@ import { Admin, Kafka } from 'kafkajs';
 import { CustomerStore } from './stores';
 
 const CHECK_EVERY_MS = 1_000;
+
+export const HELD_WHILE_REBUILDING = Symbol('HELD_WHILE_REBUILDING');
+/** What a deciding service holds back while its state is rebuilt: the commands. */
+export const COMMAND_TOPICS: readonly TopicName[] = [Topics.requestCommands, Topics.consentCommands];
 const key = (topic: string, partition: number) => `${topic}|${partition}`;
 
 /**
@@ -20,7 +24,8 @@ const key = (topic: string, partition: number) => `${topic}|${partition}`;
  * it again from the beginning: folds are idempotent, and the events a service produced mark
  * their causes as seen again, so nothing is decided twice. Meanwhile the command topics are
  * held back until every state partition of the group has caught up with where it stood when
- * the rebuild began, so no decision is taken on a half-built state; messages consumed before
+ * the rebuild began, so no decision is taken on a half-built state (a service names what it holds
+ * back: its commands, or for the notification-service the events it notifies of); messages consumed before
  * the loss are replays (no dead letter, no notification sent again). Checked at every
  * rebalance and every second.
  */
@@ -29,7 +34,8 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   private readonly log = new Logger(StateRebuild.name);
   private readonly generationKey: string;
   private readonly partitionsKey: string;
-  private readonly commandTopics: Set<string>;
+  /** Topics whose messages act on the state (commands; a notifier's events): held back while it is built. */
+  private readonly heldTopics: Set<string>;
   private readonly admin: Admin;
   private readonly timer: NodeJS.Timeout;
   private assignment: Record<string, number[]> = {};
@@ -49,10 +55,11 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     kafka: Kafka,
     customers: CustomerStore,
     private readonly transport: KafkaTransport,
+    @Inject(HELD_WHILE_REBUILDING) held: readonly TopicName[],
   ) {
     this.generationKey = `${customers.service}:state:generation`;
     this.partitionsKey = `${customers.service}:state:partitions`;
-    this.commandTopics = new Set([Topics.requestCommands, Topics.consentCommands].map((t) => physicalTopic(settings, t)));
+    this.heldTopics = new Set(held.map((t) => physicalTopic(settings, t)));
     this.admin = kafka.admin();
     transport.useStateKeeper(this);
     this.timer = setInterval(() => void this.check().catch((error) => this.log.warn(`state check failed: ${(error as Error).message}`)), CHECK_EVERY_MS);
@@ -128,7 +135,7 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
       const offset = committed.find((t) => t.topic === topic)?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
       this.replayUntil.set(k, BigInt(offset) < 0n ? 0n : BigInt(offset));
       const end = ends.get(k) ?? 0n;
-      if (this.commandTopics.has(topic) || end === 0n) {
+      if (this.heldTopics.has(topic) || end === 0n) {
         fields.push(k, `${generation}|built`);
       } else {
         this.catchingUp.set(k, end);
@@ -155,7 +162,7 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     const built = await this.redis.hgetall(this.partitionsKey);
     const statePartitions = await this.statePartitions();
     const hold = this.catchingUp.size > 0 || statePartitions.some((k) => built[k] !== `${generation}|built`);
-    const commands = Object.keys(this.assignment).filter((t) => this.commandTopics.has(t));
+    const commands = Object.keys(this.assignment).filter((t) => this.heldTopics.has(t));
     if (hold && !this.commandsHeld) {
       this.commandsHeld = true;
       if (commands.length) this.transport.pause(commands);
@@ -170,7 +177,7 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   private async statePartitions(): Promise<string[]> {
     if (this.allStatePartitions) return this.allStatePartitions;
     await this.admin.connect();
-    const topics = this.transport.subscribedTopics().map((t) => physicalTopic(this.settings, t)).filter((t) => !this.commandTopics.has(t));
+    const topics = this.transport.subscribedTopics().map((t) => physicalTopic(this.settings, t)).filter((t) => !this.heldTopics.has(t));
     const found: string[] = [];
     for (const topic of topics) for (const p of await this.admin.fetchTopicOffsets(topic)) found.push(key(topic, p.partition));
     this.allStatePartitions = found;

@@ -6,7 +6,8 @@ import { CustomerCommandHandler, WAIT_POLICY } from './customer-command.handler'
 import { LifecycleEventsMessageController } from './lifecycle-events.message.controller';
 import { ReferenceDataMessageController } from './reference-data.message.controller';
 import { StateProjector } from './state-projector';
-import { StateRebuild } from './state-rebuild';
+import { COMMAND_TOPICS, HELD_WHILE_REBUILDING, StateRebuild } from './state-rebuild';
+import type { TopicName } from '@mp/contracts';
 import { CustomerStore, DueAt, PartnerStore } from './stores';
 
 /** `COMMAND_WAIT_SECONDS`: how long a command waits for what it names before its refusal is final. */
@@ -28,10 +29,16 @@ export class StateModule {
    * controller; a service that acts on it besides folding registers its own handlers instead.
    * `dueAt`: when a customer next needs a timed decision; the service then provides `DUE_WORK`
    * and `DueScheduler`, which runs that work when the time comes.
+   * `heldWhileRebuilding`: the topics held back while a lost state is rebuilt (default: the commands).
    */
   static forService(
     service: string,
-    { foldLifecycleEvents = true, foldReferenceData = true, dueAt }: { foldLifecycleEvents?: boolean; foldReferenceData?: boolean; dueAt?: DueAt } = {},
+    {
+      foldLifecycleEvents = true,
+      foldReferenceData = true,
+      dueAt,
+      heldWhileRebuilding = COMMAND_TOPICS,
+    }: { foldLifecycleEvents?: boolean; foldReferenceData?: boolean; dueAt?: DueAt; heldWhileRebuilding?: readonly TopicName[] } = {},
   ): DynamicModule {
     return {
       module: StateModule,
@@ -40,6 +47,7 @@ export class StateModule {
         { provide: CustomerStore, useFactory: (redis: Redis) => new CustomerStore(redis, service, dueAt), inject: [REDIS] },
         { provide: PartnerStore, useFactory: (redis: Redis) => new PartnerStore(redis, service), inject: [REDIS] },
         { provide: WAIT_POLICY, useFactory: () => waitPolicyFromEnv() },
+        { provide: HELD_WHILE_REBUILDING, useValue: heldWhileRebuilding },
         StateProjector,
         CustomerCommandHandler,
         StateRebuild,
