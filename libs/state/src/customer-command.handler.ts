@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@mp/contracts';
-import { Clock, CustomerEvent, CustomerState, evolve, isCustomerEventType, Outgoing, shouldWait, WaitPolicy, withoutWaiting, withWaiting } from '@mp/domain';
+import { Clock, CustomerEvent, CustomerState, evolve, isCustomerEventType, Outgoing, shouldWait, WaitPolicy, waitsBehind, withoutWaiting, withWaiting } from '@mp/domain';
 import { EventPublisher, Origin } from '@mp/messaging';
 import { CLOCK } from '@mp/platform';
 import { CustomerStore } from './stores';
@@ -24,7 +24,8 @@ export const WAIT_POLICY = Symbol('WAIT_POLICY');
  *   ids derived from the command's id, which consumers de-duplicate.
  * - A refusal that may only mean "not folded yet" (an unknown customer, reseller or request)
  *   does not go out: the command waits in the state and the scheduler decides it again
- *   (`shouldWait`), until what it names is known or its wait is over.
+ *   (`shouldWait`), until what it names is known or its wait is over; a later command of the
+ *   same customer queues behind it (`waitsBehind`), so one customer's commands keep their order.
  */
 @Injectable()
 export class CustomerCommandHandler {
@@ -44,7 +45,8 @@ export class CustomerCommandHandler {
       const decided = decide(loaded.state, now);
 
       const waiting = loaded.state.waiting?.[command.id];
-      if (command.type && shouldWait(decided, waiting ? new Date(waiting.since) : now, now, this.waitPolicy)) {
+      const waits = command.type !== undefined && (waitsBehind(loaded.state, command.id) || shouldWait(decided, waiting ? new Date(waiting.since) : now, now, this.waitPolicy));
+      if (waits) {
         if (!waiting) await this.customers.save(customerId, loaded, withWaiting(loaded.state, command as CloudEvent, now), []);
         return;
       }

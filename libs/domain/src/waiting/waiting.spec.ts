@@ -3,7 +3,7 @@ import { defaultConsentPolicy } from '../consent/consent-policy';
 import { decideRequestRelationship } from '../request/decide-request';
 import { defaultRequestPolicy } from '../request/request-policy';
 import { ADMIN, CUSTOMER, customerRegistered, customerState, NOW, partnerRegistered, partnerState, requestRelationship } from '../testing/fixtures';
-import { nextWaitingRetry, shouldWait, withoutWaiting, withWaiting } from './waiting';
+import { nextWaitingRetry, shouldWait, waitsBehind, withoutWaiting, withWaiting } from './waiting';
 
 const policy = { waitMs: 60_000 };
 const later = (ms: number) => new Date(NOW.getTime() + ms);
@@ -37,5 +37,16 @@ describe('a command naming what is not folded yet', () => {
     const done = withoutWaiting(waiting, 'cmd-1');
     expect(done.waiting).toBeUndefined();
     expect(nextWaitingRetry(done)).toBeUndefined();
+  });
+
+  it('keeps the order of one customer: a later command queues behind one that waits', () => {
+    const first = withWaiting(customerState(), approval, NOW);
+    const decline = { ...approval, id: 'cmd-2', type: 'DeclineRequest' };
+    expect(waitsBehind(first, 'cmd-1')).toBe(false);
+    expect(waitsBehind(first, 'cmd-2')).toBe(true);
+    const both = withWaiting(first, decline, later(1_000));
+    expect(waitsBehind(both, 'cmd-2')).toBe(true);
+    expect(waitsBehind(withoutWaiting(both, 'cmd-1'), 'cmd-2')).toBe(false);
+    expect(waitsBehind(customerState(), 'cmd-3')).toBe(false);
   });
 });

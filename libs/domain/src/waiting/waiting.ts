@@ -35,6 +35,16 @@ export function shouldWait(decided: readonly Outgoing[], since: Date, now: Date,
   return WAITABLE_REASONS.has(only.data.reason) && now.getTime() < since.getTime() + policy.waitMs;
 }
 
+/**
+ * True when another command of the customer waits ahead of this one: commands of one customer are
+ * decided in the order they came, so a later command queues behind one that waits.
+ */
+export function waitsBehind(state: CustomerState, commandId: string): boolean {
+  const queue = waitingOf(state);
+  const own = queue.findIndex((w) => w.command.id === commandId);
+  return own === -1 ? queue.length > 0 : own > 0;
+}
+
 export function waitingOf(state: CustomerState): WaitingCommand[] {
   return Object.values(state.waiting ?? {}).sort((a, b) => a.since.localeCompare(b.since) || a.command.id.localeCompare(b.command.id));
 }
