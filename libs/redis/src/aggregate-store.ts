@@ -2,16 +2,17 @@ import type { Redis } from 'ioredis';
 import { KeyedLock } from './keyed-lock';
 
 /**
- * Compare-and-set of one aggregate and the ids of the messages whose effects it holds, in one
- * script: the state and its seen ids are written together or not at all.
- * KEYS: doc, seen. ARGV: version, json, now, kept, ...seen ids.
+ * Compare-and-set of one aggregate, the ids of the messages whose effects it holds and what those
+ * messages are to publish (the outbox), in one script: written together or not at all.
+ * KEYS: doc, seen. ARGV: version, json, now, kept, outbox field ('' for none), outbox value, ...seen ids.
  */
 const CAS_SCRIPT = `
 local v = redis.call('HGET', KEYS[1], 'v')
 if (v or '0') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 'doc', ARGV[2])
-if #ARGV > 4 then
-  for i = 5, #ARGV do redis.call('ZADD', KEYS[2], ARGV[3], ARGV[i]) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], ARGV[5], ARGV[6]) end
+if #ARGV > 6 then
+  for i = 7, #ARGV do redis.call('ZADD', KEYS[2], ARGV[3], ARGV[i]) end
   redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
 end
 return 1
@@ -29,10 +30,20 @@ export interface Loaded<S> {
   seen: boolean;
   /** The stored JSON, to tell whether a step changed anything. */
   doc: string | null;
+  /** What the message asked about was to publish, if that is not known to be out yet. */
+  outbox: string | null;
 }
 
+/** What a message is to publish, kept with the state until it is out. */
+export interface Outbox {
+  messageId: string;
+  payload: string;
+}
+
+const outboxField = (messageId: string) => `out:${messageId}`;
+
 type WithCompareAndSet = Redis & {
-  mpCompareAndSet(doc: string, seen: string, version: string, json: string, now: number, kept: number, ...seenIds: string[]): Promise<number>;
+  mpCompareAndSet(doc: string, seen: string, version: string, json: string, now: number, kept: number, outField: string, outValue: string, ...seenIds: string[]): Promise<number>;
 };
 
 /**
@@ -75,14 +86,14 @@ export class AggregateStore<S> {
   }
 
   async load(id: string, messageId?: string): Promise<Loaded<S>> {
-    const pipeline = this.redis.pipeline().hmget(this.docKey(id), 'v', 'doc');
+    const pipeline = this.redis.pipeline().hmget(this.docKey(id), 'v', 'doc', outboxField(messageId ?? ''));
     if (messageId) pipeline.zscore(this.seenKey(id), messageId);
     const results = (await pipeline.exec()) ?? [];
     const [error, fields] = results[0] ?? [];
     if (error) throw error;
-    const [version, doc] = fields as [string | null, string | null];
+    const [version, doc, outbox] = fields as [string | null, string | null, string | null];
     const seen = messageId ? results[1]?.[1] != null : false;
-    return { state: doc ? (JSON.parse(doc) as S) : this.initial(id), version: version ?? '0', seen, doc };
+    return { state: doc ? (JSON.parse(doc) as S) : this.initial(id), version: version ?? '0', seen, doc, outbox: messageId ? outbox : null };
   }
 
   async get(id: string): Promise<S | undefined> {
@@ -100,14 +111,21 @@ export class AggregateStore<S> {
 
   /**
    * Writes `next` over what `loaded` read, with the ids of the messages whose effects it now
-   * holds, then the indexes derived from it. Throws ConcurrentUpdateError when another writer
-   * came first (the caller's retry reads again).
+   * holds and what they are to publish (`outbox`, until `published`), then the indexes derived
+   * from it. Throws ConcurrentUpdateError when another writer came first (the caller's retry
+   * reads again).
    */
-  async save(id: string, loaded: Loaded<S>, next: S, seenIds: readonly string[]): Promise<void> {
+  async save(id: string, loaded: Loaded<S>, next: S, seenIds: readonly string[], outbox?: Outbox): Promise<void> {
     const json = JSON.stringify(next);
-    const written = await this.redis.mpCompareAndSet(this.docKey(id), this.seenKey(id), loaded.version, json, Date.now(), SEEN_KEPT, ...seenIds);
+    const [outField, outValue] = outbox ? [outboxField(outbox.messageId), outbox.payload] : ['', ''];
+    const written = await this.redis.mpCompareAndSet(this.docKey(id), this.seenKey(id), loaded.version, json, Date.now(), SEEN_KEPT, outField, outValue, ...seenIds);
     if (written !== 1) throw new ConcurrentUpdateError(`${this.docKey(id)} changed under us (version ${loaded.version})`);
     await this.afterSave(id, next, loaded.state);
+  }
+
+  /** What `messageId` was to publish is out: the outbox forgets it. */
+  async published(id: string, messageId: string): Promise<void> {
+    await this.redis.hdel(this.docKey(id), outboxField(messageId));
   }
 
   /** Writes again what derives from the state, for a redelivered message whose state write had landed. */

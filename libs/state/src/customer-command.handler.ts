@@ -15,13 +15,13 @@ export const WAIT_POLICY = Symbol('WAIT_POLICY');
 
 /**
  * One command (or timer) on one customer, read top to bottom:
- * load → decide (pure) → fold → publish → save (state, seen id, due index) → return (the
- * transport then commits the offset).
+ * load → decide (pure) → fold → save (state, seen id and the events to publish, in one script;
+ * then the due index) → publish → return (the transport then commits the offset).
  *
- * - A redelivered command whose effects were saved is found seen: its events went out before the
- *   save, so only what derives from the state may be missing, and `repair` writes it again.
- * - A crash before the save re-runs the same decision on the same state: the same events, with
- *   ids derived from the command's id, which consumers de-duplicate.
+ * - A crash before the save has published nothing: the redelivery decides afresh.
+ * - A redelivered command found seen completes what may be missing: it publishes its events
+ *   again from the outbox, the very same envelopes (same ids, same time, same content), and
+ *   files the due index again. Consumers de-duplicate by id.
  * - A refusal that may only mean "not folded yet" (an unknown customer, reseller or request)
  *   does not go out: the command waits in the state and the scheduler decides it again
  *   (`shouldWait`), until what it names is known or its wait is over; a later command of the
@@ -39,7 +39,7 @@ export class CustomerCommandHandler {
   handle(command: CommandOrigin, customerId: string, decide: CustomerDecider): Promise<void> {
     return this.customers.exclusive(customerId, async () => {
       const loaded = await this.customers.load(customerId, command.id);
-      if (loaded.seen) return this.customers.repair(customerId, loaded.state);
+      if (loaded.seen) return this.complete(customerId, command.id, loaded.state, loaded.outbox);
 
       const now = this.clock.now();
       const decided = decide(loaded.state, now);
@@ -53,11 +53,24 @@ export class CustomerCommandHandler {
 
       const events = this.publisher.envelopesFor(command, decided, now);
       const next = withoutWaiting(events.reduce(foldProduced, loaded.state), command.id);
-      await this.publisher.send(events);
       // Nothing decided and nothing changed (the same requestId again): nothing to remember either.
       if (events.length === 0 && next === loaded.state) return;
-      await this.customers.save(customerId, loaded, next, [command.id]);
+      const outbox = events.length ? { messageId: command.id, payload: JSON.stringify(events) } : undefined;
+      await this.customers.save(customerId, loaded, next, [command.id], outbox);
+      await this.publish(customerId, command.id, events);
     });
+  }
+
+  /** A command whose effects were saved: what may be missing is its publication and the due index. */
+  private async complete(customerId: string, commandId: string, state: CustomerState, outbox: string | null): Promise<void> {
+    if (outbox) await this.publish(customerId, commandId, JSON.parse(outbox) as CloudEvent[]);
+    await this.customers.repair(customerId, state);
+  }
+
+  private async publish(customerId: string, commandId: string, events: CloudEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.publisher.send(events);
+    await this.customers.published(customerId, commandId);
   }
 }
 
