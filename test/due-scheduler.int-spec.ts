@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { ManualClock } from '@mp/domain';
-import { DueScheduler, CustomerStore } from '@mp/state';
+import { CustomerStore, DueScheduler, StateRebuild } from '@mp/state';
 import { isolateTestRun } from './support/isolation';
 
 /** Timers fire once however many instances of a service run (DESIGN §7), against the real Redis. */
@@ -12,7 +12,9 @@ describe('the due scheduler', () => {
   const work = { run: async (customerId: string) => void fired.push(customerId) };
   const store = new CustomerStore(redis, 'sched', () => undefined);
   // Two instances of one service: the same keys, each its own scheduler.
-  const instances = [0, 1].map(() => new DueScheduler(store, clock, redis, work));
+  // The state is built (its rebuild is tested end to end in test/e2e/redis-loss.e2e-spec.ts).
+  const built = { rebuilding: () => false } as StateRebuild;
+  const instances = [0, 1].map(() => new DueScheduler(store, clock, redis, built, work));
 
   afterAll(async () => {
     await Promise.all(instances.map((s) => s.beforeApplicationShutdown()));

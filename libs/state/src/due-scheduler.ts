@@ -4,6 +4,7 @@ import type { Clock } from '@mp/domain';
 import { CLOCK } from '@mp/platform';
 import { Lease, REDIS } from '@mp/redis';
 import type { Redis } from 'ioredis';
+import { StateRebuild } from './state-rebuild';
 import { CustomerStore } from './stores';
 
 /**
@@ -34,6 +35,7 @@ export class DueScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly customers: CustomerStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REDIS) redis: Redis,
+    private readonly state: StateRebuild,
     @Optional() @Inject(DUE_WORK) private readonly work?: DueWork,
   ) {
     this.lease = new Lease(redis, `${customers.service}:scheduler-lease`, randomUUID(), Math.max(5_000, 3 * this.intervalMs));
@@ -58,7 +60,8 @@ export class DueScheduler implements OnApplicationBootstrap, BeforeApplicationSh
 
   private async pass(): Promise<number> {
     const index = this.customers.dueIndex;
-    if (!this.work || !index || !(await this.lease.hold())) return 0;
+    // No timed decision on a state that is being rebuilt: it would miss what is not folded yet.
+    if (!this.work || !index || this.state.rebuilding() || !(await this.lease.hold())) return 0;
     let handled = 0;
     for (const { id, dueAt } of await index.due(this.clock.now().getTime())) {
       try {
