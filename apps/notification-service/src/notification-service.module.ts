@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Topics } from '@mp/contracts';
 import { nextReminderAt } from '@mp/domain';
 import { ServiceModule } from '@mp/platform';
 import { DueScheduler, StateModule } from '@mp/state';
@@ -14,6 +15,7 @@ import { PartyWaits } from './delivery/party-waits';
 import { ExpiryReminders } from './expiry-reminders/expiry-reminders';
 import { expiryRemindersAction } from './expiry-reminders/expiry-reminders.action';
 import { NotificationLifecycleMessageController } from './notification-lifecycle.message.controller';
+import { NotificationOutcomesMessageController } from './notification-outcomes.message.controller';
 import { NotificationReferenceDataMessageController } from './notification-reference-data.message.controller';
 import { NOTIFICATION_SETTINGS, NotificationSettings, notificationSettingsProvider } from './notification-settings';
 
@@ -38,10 +40,16 @@ const channelsProvider = {
 @Module({
   imports: [
     ServiceModule.forService(NOTIFICATION_SERVICE),
-    // Both kinds of events are folded here by handlers of its own: lifecycle events call for notifications, registrations release those waiting for them.
-    StateModule.forService('notification', { foldLifecycleEvents: false, foldReferenceData: false, dueAt: nextReminderAt }),
+    StateModule.forService('notification', {
+      // Both kinds of events are folded by handlers of its own: lifecycle events call for notifications, registrations release those waiting for them.
+      foldLifecycleEvents: false,
+      foldReferenceData: false,
+      dueAt: nextReminderAt,
+      // A lost state is rebuilt first (parties, and the delivery log from the outcome events); the events notified of are replayed after.
+      heldWhileRebuilding: [Topics.requestEvents, Topics.relationshipEvents],
+    }),
   ],
-  controllers: [NotificationLifecycleMessageController, NotificationReferenceDataMessageController],
+  controllers: [NotificationLifecycleMessageController, NotificationReferenceDataMessageController, NotificationOutcomesMessageController],
   providers: [
     notificationSettingsProvider,
     channelsProvider,

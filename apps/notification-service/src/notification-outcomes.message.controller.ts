@@ -1,0 +1,24 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { CloudEvent, NotificationDelivered, NotificationFailed } from '@mp/contracts';
+import { DeliveryLog } from './delivery/delivery-log';
+import { recordOfOutcome } from './notification-outcome';
+
+type Outcome = CloudEvent<NotificationDelivered | NotificationFailed> & { type: 'NotificationDelivered' | 'NotificationFailed' };
+
+/**
+ * The service's own outcome events, read back as the delivery log's changelog: each settles its
+ * notification in the log (a no-op when the log has it already). When Redis is lost, the log is
+ * rebuilt from them before the events notified of are replayed (they are held back meanwhile),
+ * so nothing delivered is sent again and nothing unsettled is skipped (DESIGN §7).
+ */
+@Controller()
+export class NotificationOutcomesMessageController {
+  constructor(private readonly deliveries: DeliveryLog) {}
+
+  @EventPattern(['NotificationDelivered', 'NotificationFailed'])
+  async onOutcome(@Payload() envelope: Outcome): Promise<void> {
+    const { customerId, notificationId } = envelope.data;
+    await this.deliveries.markPublished(customerId, [[notificationId, recordOfOutcome(envelope.type, envelope.data)]]);
+  }
+}
