@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CloudEvent, validateData } from '@mp/contracts';
 import { deriveId } from '@mp/messaging';
-import { outcomeEnvelopeOf, outcomeOf, recordOfAttempt, recordOfOutcome, recordOfUnknownParty } from './notification-outcome';
+import { outcomeEnvelopeOf, outcomeOf, recordOfAttempt, recordOfMissingChannel, recordOfOutcome, recordOfUnknownParty } from './notification-outcome';
 
 const event = { id: 'evt-1', type: 'RequestDeclined', customerId: 'cust-1' };
 const notification = { notificationId: 'notif-1', recipient: { party: 'reseller' as const, partyId: 'res-1' }, channel: 'webhook' as const };
@@ -58,6 +58,12 @@ describe('notification outcomes', () => {
       },
     });
     expect(validateData('NotificationFailed', outcome.data).ok).toBe(true);
+  });
+
+  it('fails a notification filed for a channel turned off since, after the attempts it had made', () => {
+    const record = recordOfMissingChannel({ channel: 'email', attempts: 1 }, at);
+    expect(outcomeOf(event, { ...notification, channel: 'email' }, record).data).toMatchObject({ attempts: 1, reason: 'ATTEMPTS_EXHAUSTED', error: 'the email channel is not configured' });
+    expect(validateData('NotificationFailed', outcomeOf(event, notification, record).data).ok).toBe(true);
   });
 
   it('reads a record of an older version, without a reason, as ATTEMPTS_EXHAUSTED', () => {

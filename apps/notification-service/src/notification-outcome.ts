@@ -16,6 +16,11 @@ export function recordOfUnknownParty(item: Pick<QueuedNotification, 'recipient' 
   return { status: 'failed', attempts: 0, at: at.toISOString(), reason: 'PARTY_UNKNOWN', error: `${party} ${partyId} is not registered: no registration arrived since ${item.filedAt}` };
 }
 
+/** The delivery log's record of a notification filed for a channel this instance does not have (e-mail turned off since). */
+export function recordOfMissingChannel(item: Pick<QueuedNotification, 'channel' | 'attempts'>, at: Date): DeliveryRecord {
+  return { status: 'failed', attempts: item.attempts, at: at.toISOString(), reason: 'ATTEMPTS_EXHAUSTED', error: `the ${item.channel} channel is not configured` };
+}
+
 /**
  * The outcome event of one notification, built from its record alone, so that re-emitting it
  * after a crash gives the very same data.

@@ -5,7 +5,7 @@ import { EventPublisher, KAFKA_SETTINGS, KafkaSettings } from '@mp/messaging';
 import { CLOCK } from '@mp/platform';
 import { AttemptResult, NOTIFICATION_CHANNELS, NotificationChannel, NotificationContext } from '../channels/notification-channel';
 import { contactOf } from '../notification-plan';
-import { outcomeEnvelopeOf, recordOfAttempt, recordOfUnknownParty } from '../notification-outcome';
+import { outcomeEnvelopeOf, recordOfAttempt, recordOfMissingChannel, recordOfUnknownParty } from '../notification-outcome';
 import { NOTIFICATION_SETTINGS, NotificationSettings } from '../notification-settings';
 import { DeliveryLog, DeliveryRecord } from './delivery-log';
 import { DeliveryQueue, memberOf, QueueRef } from './delivery-queue';
@@ -128,7 +128,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (settled) return this.settle(item, settled);
 
     const channel = this.channels.get(item.channel);
-    if (!channel) return this.settle(item, { status: 'failed', attempts: item.attempts, at: this.clock.now().toISOString(), reason: 'ATTEMPTS_EXHAUSTED', error: `channel ${item.channel} is not configured here` });
+    // Filed while e-mail was on, and SMTP_URL is gone since: it can never go out.
+    if (!channel) return this.settle(item, recordOfMissingChannel(item, this.clock.now()));
     const context = await this.parties.contextOf(item);
     const next = nextStep(item, contactOf(item.recipient, context.customer, context.partners), (contact) => channel.targetOf(contact), this.clock.now().getTime());
     switch (next.kind) {
