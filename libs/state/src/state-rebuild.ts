@@ -78,6 +78,8 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
 
   async assigned(assignment: Record<string, number[]>): Promise<void> {
     this.assignment = assignment;
+    // Held at once, before the first fetch: the check below lets them go if the state is built.
+    this.hold(true);
     await this.check();
   }
 
@@ -129,6 +131,8 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     for (const topic of topics) {
       for (const p of await this.admin.fetchTopicOffsets(topic)) ends.set(key(topic, p.partition), BigInt(p.high));
     }
+    // Held before anything is rewound, so nothing acts on a state that is about to be rebuilt.
+    this.hold(true);
     const fields: string[] = [];
     for (const { topic, partition } of partitions) {
       const k = key(topic, partition);
@@ -161,15 +165,18 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   private async holdCommandsUnlessBuilt(generation: string): Promise<void> {
     const built = await this.redis.hgetall(this.partitionsKey);
     const statePartitions = await this.statePartitions();
-    const hold = this.catchingUp.size > 0 || statePartitions.some((k) => built[k] !== `${generation}|built`);
-    const commands = Object.keys(this.assignment).filter((t) => this.heldTopics.has(t));
-    if (hold && !this.commandsHeld) {
+    this.hold(this.catchingUp.size > 0 || statePartitions.some((k) => built[k] !== `${generation}|built`));
+  }
+
+  /** Pauses or resumes the held topics of this instance's assignment (always again when asked to hold: a rebalance resets pauses). */
+  private hold(held: boolean): void {
+    const topics = Object.keys(this.assignment).filter((t) => this.heldTopics.has(t));
+    if (held) {
       this.commandsHeld = true;
-      if (commands.length) this.transport.pause(commands);
-    } else if (!hold && this.commandsHeld) {
+      if (topics.length) this.transport.pause(topics);
+    } else if (this.commandsHeld) {
       this.commandsHeld = false;
-      if (commands.length) this.transport.resume(commands);
-      this.log.log('the state is built: commands flow again');
+      if (topics.length) this.transport.resume(topics);
     }
   }
 
