@@ -40,13 +40,6 @@ export class EventPublisher implements OnApplicationShutdown {
     return messages.map((m, index) => envelopeFor(this.settings.service, origin, m, index, now));
   }
 
-  /** Emits what a decision produced, in order, each to its topic. Returns the envelopes sent. */
-  async publish(origin: Origin, messages: OutgoingMessage[], now: Date = new Date()): Promise<ProducedEvent[]> {
-    const envelopes = this.envelopesFor(origin, messages, now);
-    await this.send(envelopes);
-    return envelopes;
-  }
-
   /** Sends ready-made envelopes (upstream messages, replays), grouped by topic in one request. */
   async send(envelopes: CloudEvent[]): Promise<void> {
     if (envelopes.length === 0) return;
