@@ -4,6 +4,7 @@ export * from './topics';
 export * from './envelope';
 export * from './reason-codes';
 export * from './catalog';
+export * from './input-limits';
 export * from './validate';
 export * from './messages/common';
 export * from './messages/partner-events';
