@@ -7,6 +7,7 @@ export * from './dead-letters';
 export * from './event-publisher';
 export * from './topic-provisioner';
 export * from './kafka-message.context';
+export * from './consumer-lifecycle';
 export * from './kafka-transport.server';
 export * from './messaging.module';
 export * from './rethrow-handler-errors.filter';

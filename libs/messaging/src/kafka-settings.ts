@@ -17,6 +17,14 @@ export interface KafkaSettings {
   /** Attempts at a handler that throws before its message goes to the dead letters. */
   handlerAttempts: number;
   retryBackoffMs: number;
+  /**
+   * How long the group waits for a silent member before giving its partitions to the others: the
+   * time a killed instance's partitions sit idle. Short, because heartbeats go on while a handler runs.
+   */
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** A message value over this many bytes is a dead letter, refused before it is parsed (DESIGN §7). */
+  maxMessageBytes: number;
   ssl: boolean;
   sasl?: SASLOptions;
 }
@@ -48,6 +56,17 @@ function saslFrom(env: Env): SASLOptions | undefined {
   }
 }
 
+/** The consumer's liveness settings, checked against each other: kafkajs needs three heartbeats per session. */
+function livenessFrom(env: Env): Pick<KafkaSettings, 'sessionTimeoutMs' | 'heartbeatIntervalMs'> {
+  const sessionTimeoutMs = intFrom(env, 'KAFKA_SESSION_TIMEOUT_MS', 8_000);
+  const heartbeatIntervalMs = intFrom(env, 'KAFKA_HEARTBEAT_INTERVAL_MS', 1_000);
+  if (sessionTimeoutMs < 1_000) throw new Error(`KAFKA_SESSION_TIMEOUT_MS must be at least 1000, got ${sessionTimeoutMs}`);
+  if (heartbeatIntervalMs < 100 || heartbeatIntervalMs * 3 > sessionTimeoutMs) {
+    throw new Error(`KAFKA_HEARTBEAT_INTERVAL_MS must be at least 100 and at most a third of KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs}), got ${heartbeatIntervalMs}`);
+  }
+  return { sessionTimeoutMs, heartbeatIntervalMs };
+}
+
 export function kafkaSettingsFromEnv(service: string, env: Env = process.env): KafkaSettings {
   const namespace = env.KAFKA_NAMESPACE ?? '';
   return {
@@ -59,6 +78,8 @@ export function kafkaSettingsFromEnv(service: string, env: Env = process.env): K
     replicationFactor: intFrom(env, 'KAFKA_REPLICATION_FACTOR', 1),
     handlerAttempts: Math.max(1, intFrom(env, 'KAFKA_HANDLER_ATTEMPTS', 5)),
     retryBackoffMs: intFrom(env, 'KAFKA_RETRY_BACKOFF_MS', 200),
+    ...livenessFrom(env),
+    maxMessageBytes: Math.max(1, intFrom(env, 'KAFKA_MAX_MESSAGE_BYTES', 1024 * 1024)),
     ssl: env.KAFKA_SSL === 'true',
     sasl: saslFrom(env),
   };

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { CloudEvent, isMessageType, MessageCatalog, MessageType, TopicName, Topics } from '@mp/contracts';
+import { CloudEvent, describeThrown, isMessageType, MessageCatalog, MessageType, TopicName, Topics } from '@mp/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { deadLetterFor, Failure } from './dead-letters';
-import { decode } from './decode';
+import { CONSUMER_LEAVE_BUDGET_MS, consumerConfig, ConsumerState, crashesInARow, leaveWithin, restartDelayMs } from './consumer-lifecycle';
+import { Failure, handlerFailure, writeDeadLetter } from './dead-letters';
+import { decode, placementFailure } from './decode';
 import { EventPublisher } from './event-publisher';
 import { KafkaMessageContext } from './kafka-message.context';
 import { KafkaSettings, physicalTopic } from './kafka-settings';
@@ -13,23 +14,28 @@ import { TopicProvisioner } from './topic-provisioner';
 import { KAFKA_SETTINGS } from './tokens';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const HEARTBEAT_MS = 3_000;
 
 /**
  * A NestJS transport over kafkajs that routes each message by its CloudEvents `type` to the
  * `@EventPattern(type)` handler of the service. It subscribes to the topics of the types the
  * service handles, with one consumer group per service, and:
- * - validates every message (JSON, CloudEvent, known type, data rules); what fails goes to
- *   `mp.dead-letters.v1` with the reasons, and the consumer goes on;
+ * - validates every message (size, JSON, input limits, CloudEvent, known type, data rules, topic
+ *   and key); what fails goes to `mp.dead-letters.v1` with the reasons, and the consumer goes on;
  * - retries a handler that throws, with back-off, then dead-letters the message;
- * - commits an offset only after its message was handled (or dead-lettered).
+ * - commits an offset only after its message was handled (or dead-lettered);
+ * - re-creates its consumer when kafkajs gives up on it (a crash kafkajs does not restart itself);
+ * - on close, finishes the message in hand, commits, leaves the group, within a bounded time.
  */
 @Injectable()
 export class KafkaTransport extends Server implements CustomTransportStrategy, ConsumerControl {
   private readonly log = new Logger(KafkaTransport.name);
   private consumer?: Consumer;
-  private joined = false;
+  private state: ConsumerState = 'idle';
   private joinedWaiters: Array<() => void> = [];
+  private crashes = 0;
+  private startedAt = 0;
+  private restarts = 0;
+  private restartTimer?: NodeJS.Timeout;
   private keeper?: StateKeeper;
 
   constructor(
@@ -61,40 +67,79 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   private async start(): Promise<void> {
     await this.topics.ensureTopics();
     await this.publisher.connect();
-    const topics = this.subscribedTopics();
-    if (topics.length === 0) return;
+    if (this.subscribedTopics().length === 0) return;
+    await this.runConsumer();
+    this.log.log(`consuming ${this.subscribedTopics().join(', ')} as group ${this.settings.groupId}`);
+  }
 
-    const consumer = this.kafka.consumer({
-      groupId: this.settings.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 250,
-      sessionTimeout: 30_000,
-      heartbeatInterval: HEARTBEAT_MS,
-    });
+  /** Creates, subscribes and runs a consumer; a crash kafkajs will not recover from re-creates it. */
+  private async runConsumer(): Promise<void> {
+    this.state = 'starting';
+    this.startedAt = Date.now();
+    const consumer = this.kafka.consumer(consumerConfig(this.settings));
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (this.consumer !== consumer || this.stopped()) return;
       void this.keeper?.assigned(event.payload.memberAssignment).catch((error) => this.log.error(`state check after the rebalance failed: ${error}`));
-      this.joined = true;
+      this.state = 'joined';
       this.joinedWaiters.splice(0).forEach((resolve) => resolve());
     });
-    consumer.on(consumer.events.CRASH, (event) => {
-      this.joined = false;
-      this.log.error(`consumer crashed: ${event.payload.error}`);
-    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
     await consumer.connect();
-    await consumer.subscribe({ topics: topics.map((t) => physicalTopic(this.settings, t)), fromBeginning: true });
+    await consumer.subscribe({ topics: this.subscribedTopics().map((t) => physicalTopic(this.settings, t)), fromBeginning: true });
+    if (this.stopped()) return consumer.disconnect(); // closed while it was being re-created
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
-    this.log.log(`consuming ${topics.join(', ')} as group ${this.settings.groupId}`);
+  }
+
+  private onCrash(consumer: Consumer, error: Error, kafkajsRestarts: boolean): void {
+    if (this.consumer !== consumer || this.stopped()) return;
+    this.state = 'restarting';
+    this.crashes = crashesInARow(this.crashes, Date.now() - this.startedAt);
+    if (kafkajsRestarts) {
+      this.log.error(`consumer crashed, kafkajs restarts it: ${describeThrown(error)}`);
+      return;
+    }
+    this.scheduleRestart(consumer, error);
+  }
+
+  private scheduleRestart(crashed: Consumer, error: unknown): void {
+    const delay = restartDelayMs(this.crashes);
+    this.log.error(`consumer crashed (${this.crashes} in a row): ${describeThrown(error)}; re-creating it in ${delay} ms`);
+    this.restartTimer = setTimeout(() => void this.restart(crashed), delay);
+  }
+
+  private async restart(crashed: Consumer): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    if (this.stopped()) return;
+    this.restarts++;
+    try {
+      await this.runConsumer();
+    } catch (error) {
+      if (this.stopped()) return;
+      const failed = this.consumer ?? crashed;
+      this.state = 'restarting';
+      this.crashes++;
+      this.scheduleRestart(failed, error);
+    }
+  }
+
+  private stopped(): boolean {
+    return this.state === 'stopped';
   }
 
   /** Resolves once the consumer has joined its group and been given partitions. */
   whenJoined(): Promise<void> {
-    if (this.joined) return Promise.resolve();
+    if (this.state === 'joined') return Promise.resolve();
     return new Promise((resolve) => this.joinedWaiters.push(resolve));
   }
 
   isJoined(): boolean {
-    return this.joined;
+    return this.state === 'joined';
+  }
+
+  /** The consumer's state, and how often it was re-created after a crash (for health and tests). */
+  consumerStatus(): { state: ConsumerState; restarts: number } {
+    return { state: this.state, restarts: this.restarts };
   }
 
   /** Who keeps the service's state in step with the topics: told of rebalances and of each message handled. */
@@ -114,7 +159,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     this.consumer?.resume(topics.map((topic) => ({ topic })));
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     let lastHandled: string | undefined;
     try {
       for (const message of batch.messages) {
@@ -123,11 +168,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
         resolveOffset(message.offset);
         lastHandled = message.offset;
         this.keeper?.handled(batch.topic, batch.partition, message.offset);
+        await heartbeat();
       }
     } finally {
-      if (lastHandled !== undefined && this.consumer) {
+      if (lastHandled !== undefined) {
         const offset = (BigInt(lastHandled) + 1n).toString();
-        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
+        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
       }
     }
   }
@@ -138,30 +184,25 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
    * asked to.
    */
   private async whileBeating(heartbeat: () => Promise<void>, work: () => Promise<void>): Promise<void> {
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), this.settings.heartbeatIntervalMs);
     try {
       await work();
     } finally {
       clearInterval(beat);
     }
-    await heartbeat();
   }
 
-  /** Decode, route, retry, dead-letter: one message, never thrown out of here unless Kafka itself fails. */
+  /**
+   * Decode, route, retry, dead-letter: one message. Nothing the message or its handler does is
+   * thrown out of here; only a dead letter that cannot be written is (the consumer then restarts
+   * and reads the message again, so it is never skipped).
+   */
   private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const decoded = decode(message.value);
-    if (!decoded.ok) {
-      const now = new Date();
-      await this.deadLetter(topic, partition, message, { ...decoded, attempts: 1, firstFailureAt: now, lastFailureAt: now });
-      return;
-    }
+    const decoded = decode(message.value, { maxMessageBytes: this.settings.maxMessageBytes });
+    if (!decoded.ok) return this.deadLetter(topic, partition, message, { ...decoded, attempts: 1, ...failedNow() });
     const envelope = decoded.envelope;
-    if (physicalTopic(this.settings, MessageCatalog[envelope.type].topic) !== topic) {
-      const now = new Date();
-      const text = `${envelope.type} belongs on ${MessageCatalog[envelope.type].topic}, not here.`;
-      await this.deadLetter(topic, partition, message, { errorClass: 'WrongTopic', message: text, errors: [], attempts: 1, firstFailureAt: now, lastFailureAt: now });
-      return;
-    }
+    const misplaced = placementFailure(envelope, { topic, key: message.key }, this.settings.namespace);
+    if (misplaced) return this.deadLetter(topic, partition, message, { ...misplaced, errors: [], attempts: 1, ...failedNow() });
     // Looked up by type directly: Nest's getHandlerByPattern tries JSON.parse on every pattern.
     const handler = this.messageHandlers.get(envelope.type);
     if (!handler) return; // a valid message of a type this service has no business with
@@ -174,19 +215,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
         return;
       } catch (error) {
         firstFailureAt ??= new Date();
-        const err = error instanceof Error ? error : new Error(String(error));
-        this.log.warn({ msg: `handler failed (attempt ${attempt}): ${err.message}`, type: envelope.type, id: envelope.id, correlationid: correlationOf(envelope) });
-        if (attempt >= this.settings.handlerAttempts) {
-          await this.deadLetter(topic, partition, message, {
-            errorClass: err.constructor.name === 'Error' ? 'HandlerFailed' : err.constructor.name,
-            message: err.message,
-            errors: [],
-            attempts: attempt,
-            firstFailureAt,
-            lastFailureAt: new Date(),
-          });
-          return;
-        }
+        const failure = handlerFailure(error, attempt, firstFailureAt, new Date());
+        this.log.warn({ msg: `handler failed (attempt ${attempt}): ${failure.message}`, type: envelope.type, id: envelope.id, correlationid: correlationOf(envelope) });
+        if (attempt >= this.settings.handlerAttempts) return this.deadLetter(topic, partition, message, failure);
         await sleep(this.settings.retryBackoffMs * 2 ** (attempt - 1));
       }
     }
@@ -195,14 +226,20 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, failure: Failure): Promise<void> {
     // Consumed again to rebuild a lost state: it was dead-lettered the first time.
     if (this.keeper?.isReplay(topic, partition, message.offset)) return;
-    this.log.warn({ msg: `dead-lettering ${topic}[${partition}]@${message.offset}: ${failure.errorClass}: ${failure.message}`, errors: failure.errors });
+    this.log.warn({ msg: `dead-lettering ${topic}[${partition}]@${message.offset}: ${failure.errorClass}: ${failure.message}`, errors: failure.errors.slice(0, 10) });
     const provenance = { topic, partition, offset: message.offset, groupId: this.settings.groupId };
-    await this.publisher.sendRaw(Topics.deadLetters, [deadLetterFor(message, provenance, failure)]);
+    const written = await writeDeadLetter((letter) => this.publisher.sendRaw(Topics.deadLetters, [letter]), message, provenance, failure);
+    if (written === 'stripped') this.log.error(`the dead-letter topic refused ${topic}[${partition}]@${message.offset} whole: wrote its failure without the original`);
   }
 
+  /** Stops fetching, lets the message in hand finish, commits, leaves the group; gives up after a bounded time. */
   async close(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.joined = false;
+    this.state = 'stopped';
+    clearTimeout(this.restartTimer);
+    if (!this.consumer) return;
+    const outcome = await leaveWithin(this.consumer, CONSUMER_LEAVE_BUDGET_MS);
+    if (outcome === 'late') this.log.error(`the consumer did not leave its group within ${CONSUMER_LEAVE_BUDGET_MS} ms; going on with the shutdown`);
+    else if (outcome instanceof Error) this.log.warn(`consumer disconnect: ${describeThrown(outcome)}`);
   }
 
   on(): void {
@@ -212,6 +249,11 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   unwrap<T>(): T {
     return this.consumer as T;
   }
+}
+
+function failedNow(): Pick<Failure, 'firstFailureAt' | 'lastFailureAt'> {
+  const now = new Date();
+  return { firstFailureAt: now, lastFailureAt: now };
 }
 
 function correlationOf(envelope: CloudEvent): string {

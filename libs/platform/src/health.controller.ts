@@ -5,7 +5,10 @@ import { KafkaTransport } from '@mp/messaging';
 import { REDIS } from '@mp/redis';
 import type { Redis } from 'ioredis';
 
-/** `/health/live`: the process answers. `/health/ready`: its consumer is in its group and Redis answers. */
+/**
+ * `/health/live`: the process answers. `/health/ready`: its consumer is in its group (down while a
+ * crashed consumer is re-created) and Redis answers.
+ */
 @ApiExcludeController()
 @Controller('health')
 export class HealthController {
@@ -28,8 +31,10 @@ export class HealthController {
     return this.health.check([
       async () => {
         const kafka = this.indicators.check('kafka');
-        const types = this.transport.handledTypes();
-        return types.length === 0 || this.transport.isJoined() ? kafka.up() : kafka.down({ message: 'consumer has not joined its group' });
+        if (this.transport.handledTypes().length === 0 || this.transport.isJoined()) return kafka.up();
+        const { state, restarts } = this.transport.consumerStatus();
+        const message = state === 'restarting' ? 'consumer crashed and is being re-created' : `consumer has not joined its group (${state})`;
+        return kafka.down({ message, restarts });
       },
       async () => {
         const redis = this.indicators.check('redis');
