@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { KafkaTransport, RethrowHandlerErrorsFilter } from '@mp/messaging';
@@ -13,12 +13,11 @@ export interface ServiceOptions {
   openApi?: { title: string; description: string };
 }
 
-/** Wires a service's Nest app: pino logs, the Kafka transport, graceful shutdown, OpenAPI. */
+/** Wires a service's Nest app: pino logs, the Kafka transport, OpenAPI. Graceful shutdown is `exitGracefullyOn`. */
 export function configureServiceApp(app: INestApplication, options: ServiceOptions): INestApplication {
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RethrowHandlerErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
   app.connectMicroservice({ strategy: app.get(KafkaTransport) }, { inheritAppConfig: true });
-  app.enableShutdownHooks();
   if (options.openApi) {
     const config = new DocumentBuilder().setTitle(options.openApi.title).setDescription(options.openApi.description).setVersion('1').build();
     SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
@@ -31,9 +30,48 @@ export async function startServiceApp(app: INestApplication, port: number): Prom
   await app.listen(port);
 }
 
+/** DESIGN §7: a service exits within 10 s of SIGTERM; this leaves a second for the process to end. */
+export function shutdownBudgetMs(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.SHUTDOWN_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return 9_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`SHUTDOWN_TIMEOUT_MS must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+/**
+ * Graceful shutdown on SIGTERM and SIGINT: `app.close()` stops the consumer fetching, lets the
+ * message in hand finish, commits, leaves the group (the transport's `close`), then stops the
+ * scheduler, the producer and Redis; the process exits 0. Whatever hangs, it exits 1 once the
+ * budget is spent. Used instead of Nest's `enableShutdownHooks`, which re-raises the signal after
+ * closing, so the process never exits 0.
+ */
+export function exitGracefullyOn(app: INestApplication, budgetMs = shutdownBudgetMs(), signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
+  const log = new NestLogger('Shutdown');
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    log.log(`${signal}: finishing in-flight work, committing and leaving the consumer group`);
+    setTimeout(() => {
+      log.error(`shutdown did not finish within ${budgetMs} ms: exiting anyway`);
+      process.exit(1);
+    }, budgetMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error(`shutdown failed: ${error instanceof Error ? error.stack : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of signals) process.on(signal, shutdown);
+}
+
 /** The whole `main.ts` of a service. */
 export async function runService(module: Type, options: ServiceOptions): Promise<void> {
   const app = configureServiceApp(await NestFactory.create(module, { bufferLogs: true }), options);
+  exitGracefullyOn(app);
   const port = Number(process.env[options.portEnv] ?? options.defaultPort);
   await startServiceApp(app, port);
   app.get(Logger).log(`${options.service} listening on :${port}`);
