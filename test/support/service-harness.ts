@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { KafkaTransport } from '@mp/messaging';
 import { CLOCK, configureServiceApp, ServiceOptions } from '@mp/platform';
 import { ManualClock } from '@mp/domain';
+import { eventually } from './eventually';
 
 export interface RunningService {
   app: INestApplication;
@@ -28,5 +29,8 @@ export async function startService(module: Type, options: ServiceOptions, clock?
   await app.listen(0, '127.0.0.1');
   const transport = app.get(KafkaTransport);
   if (transport.handledTypes().length) await transport.whenJoined();
-  return { app, url: await app.getUrl(), close: () => app.close() };
+  const url = await app.getUrl();
+  // Ready: joined, Redis answers, and its state built from the topics.
+  await eventually(`${options.service} to be ready`, async () => (await fetch(`${url}/health/ready`)).ok);
+  return { app, url, close: () => app.close() };
 }

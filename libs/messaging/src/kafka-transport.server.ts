@@ -133,6 +133,11 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     return new Promise((resolve) => this.joinedWaiters.push(resolve));
   }
 
+  /** True while the service's state is being built from the topics (at start, after Redis was lost). */
+  stateBuilding(): boolean {
+    return this.keeper?.building() ?? false;
+  }
+
   isJoined(): boolean {
     return this.state === 'joined';
   }

@@ -13,6 +13,8 @@ export interface StateKeeper {
    * rebuild it: its effects (events, dead letters, notifications) are out already.
    */
   isReplay(topic: string, partition: number, offset: string): boolean;
+  /** True while the state is being built: the service is not ready to answer or decide. */
+  building(): boolean;
 }
 
 /** What a keeper may do to the consumer: start a partition over, hold topics back, let them go. */

@@ -7,7 +7,8 @@ import type { Redis } from 'ioredis';
 
 /**
  * `/health/live`: the process answers. `/health/ready`: its consumer is in its group (down while a
- * crashed consumer is re-created) and Redis answers.
+ * crashed consumer is re-created), Redis answers, and its state is built (down while it is built
+ * from the topics, at start or after Redis was lost).
  */
 @ApiExcludeController()
 @Controller('health')
@@ -35,6 +36,10 @@ export class HealthController {
         const { state, restarts } = this.transport.consumerStatus();
         const message = state === 'restarting' ? 'consumer crashed and is being re-created' : `consumer has not joined its group (${state})`;
         return kafka.down({ message, restarts });
+      },
+      async () => {
+        const state = this.indicators.check('state');
+        return this.transport.stateBuilding() ? state.down({ message: 'the state is being built from the topics' }) : state.up();
       },
       async () => {
         const redis = this.indicators.check('redis');

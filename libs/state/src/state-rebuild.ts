@@ -71,6 +71,10 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     return this.commandsHeld || this.catchingUp.size > 0;
   }
 
+  building(): boolean {
+    return this.rebuilding();
+  }
+
   /** True when Redis no longer holds this service's state (its generation marker is gone). */
   async lost(): Promise<boolean> {
     return (await this.redis.exists(this.generationKey)) === 0;
