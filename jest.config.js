@@ -1,4 +1,4 @@
-// Three kinds of tests, each runnable alone: `npx jest --selectProjects unit|integration|e2e`.
+// Four kinds of tests, each runnable alone: `npx jest --selectProjects unit|integration|e2e|chaos`.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -29,5 +29,7 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    // The services as processes against a broker of its own (test/chaos); Redis from REDIS_URL.
+    { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'] },
   ],
 };
