@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CloudEvent, validateData } from '@mp/contracts';
 import { deriveId } from '@mp/messaging';
-import { outcomeEnvelopeOf, outcomeOf, recordOfAttempt, recordOfMissingChannel, recordOfOutcome, recordOfUnknownParty } from './notification-outcome';
+import { outcomeEnvelopeOf, outcomeOf, plainErrorText, recordOfAttempt, recordOfMissingChannel, recordOfOutcome, recordOfUnknownParty } from './notification-outcome';
 
 const event = { id: 'evt-1', type: 'RequestDeclined', customerId: 'cust-1' };
 const notification = { notificationId: 'notif-1', recipient: { party: 'reseller' as const, partyId: 'res-1' }, channel: 'webhook' as const };
@@ -112,5 +112,13 @@ describe('notification outcomes', () => {
     expect(outcomeEnvelopeOf('notification-service', item, record)).toEqual(envelope);
     expect(outcomeEnvelopeOf('notification-service', { ...item, notificationId: 'notif-2' }, record).id).not.toBe(envelope.id);
     expect(outcomeEnvelopeOf('notification-service', { ...item, event: { ...told, correlationid: undefined } as CloudEvent }, record).correlationid).toBe('evt-1');
+  });
+});
+
+describe('plainErrorText', () => {
+  it('turns what a remote server said into plain, bounded text', () => {
+    expect(plainErrorText('550 mailbox\r\nunavailable\u0000\u001b[31m')).toBe('550 mailbox unavailable [31m');
+    expect(plainErrorText('\u0007')).toBe('delivery failed');
+    expect(plainErrorText('x'.repeat(2000))).toHaveLength(500);
   });
 });

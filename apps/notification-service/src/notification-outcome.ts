@@ -7,7 +7,20 @@ import type { QueuedNotification } from './delivery/delivery-rules';
 /** The delivery log's record of the attempt that settled a notification: delivered, or the last of its attempts failed. */
 export function recordOfAttempt(result: AttemptResult, attempts: number, target: string, at: Date): DeliveryRecord {
   const common = { attempts, at: at.toISOString(), target, ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}) };
-  return result.ok ? { status: 'delivered', ...common } : { status: 'failed', ...common, reason: 'ATTEMPTS_EXHAUSTED', error: result.error };
+  return result.ok ? { status: 'delivered', ...common } : { status: 'failed', ...common, reason: 'ATTEMPTS_EXHAUSTED', error: plainErrorText(result.error) };
+}
+
+const ERROR_TEXT_MAX = 500;
+
+/**
+ * What a remote server said (an SMTP reply, a socket error) as the outcome's `error`: control
+ * characters become spaces and it is cut to a bounded length, so a hostile server cannot turn the
+ * outcome event into a dead letter at its readers (this service's own delivery log among them).
+ */
+export function plainErrorText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() || 'delivery failed';
+  return plain.length > ERROR_TEXT_MAX ? `${plain.slice(0, ERROR_TEXT_MAX - 1)}…` : plain;
 }
 
 /** The delivery log's record of a notification whose party never registered in time: nothing was attempted. */

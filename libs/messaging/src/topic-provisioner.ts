@@ -10,6 +10,8 @@ function configFor(topic: string): ITopicConfig['configEntries'] {
   if (topic === Topics.requestCommands || topic === Topics.consentCommands) {
     return [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }];
   }
+  // A dead letter is the original (up to KAFKA_MAX_MESSAGE_BYTES, 1 MiB) plus its failure headers.
+  if (topic === Topics.deadLetters) return [...forever, { name: 'max.message.bytes', value: String(3 * 1024 * 1024) }];
   return forever;
 }
 
