@@ -30,6 +30,6 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
     // The services as processes against a broker of its own (test/chaos); Redis from REDIS_URL.
-    { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'] },
+    { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts', '<rootDir>/test/chaos/**/*.spec.ts'] },
   ],
 };

@@ -1,7 +1,7 @@
 import { chaosConfigFromEnv } from './config';
 import { ChaosResult, ChaosRun } from './harness';
 import { allFindings, failureOf, Findings } from './report';
-import type { Finding } from './invariants';
+import type { Finding } from './findings';
 
 /**
  * DESIGN §7 proven by breaking things on purpose: the four services as processes (two consent

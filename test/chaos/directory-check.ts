@@ -1,5 +1,5 @@
 import { ExpectedViews, History } from './oracle';
-import { firstDifference, Finding, stableJson } from './invariants';
+import { firstDifference, Finding, stableJson } from './findings';
 
 const VIEWS = ['resellers', 'subscriptions', 'requests'] as const;
 type View = (typeof VIEWS)[number];

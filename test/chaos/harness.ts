@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Topics } from '@mp/contracts';
 import { createKafka, KafkaSettings, kafkaSettingsFromEnv } from '@mp/messaging';
-import Redis from 'ioredis';
 import { Admin } from 'kafkajs';
 import { isolateTestRun } from '../support/isolation';
 import { TopicProbe } from '../support/topic-probe';
@@ -13,14 +9,18 @@ import { ChaosBroker } from './broker';
 import { ChaosMonkey, planChaos } from './chaos-monkey';
 import type { ChaosConfig } from './config';
 import { compareDirectory } from './directory-check';
-import { Generator, ValidMessage } from './generator';
+import { Generator } from './generator';
+import type { Finding } from './findings';
 import * as check from './invariants';
+import { describeDelays, heldUp, notifications } from './notification-invariants';
 import { Observed } from './observed';
+import { buildIfStale, freePorts, redisAnswers, within } from './local-infra';
 import { History, mergeByTime } from './oracle';
 import { Random } from './random';
 import { Findings, renderReport, RunSummary } from './report';
-import { Phase, Sender } from './sender';
+import { Sender } from './sender';
 import { GroupTopics, settle, SettleOutcome } from './settle';
+import { Progress, runStream } from './stream';
 import { Supervisor } from './supervisor';
 import { readAllTopics } from './topic-reader';
 import { WebhookReceivers } from './webhook-receivers';
@@ -77,7 +77,7 @@ export class ChaosRun {
     process.env.KAFKA_PARTITIONS = '6';
     const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     await redisAnswers(redisUrl);
-    await buildIfStale();
+    await buildIfStale(ROOT, SERVICES);
     await this.broker.start();
 
     this.settings = kafkaSettingsFromEnv('chaos-test');
@@ -136,11 +136,12 @@ export class ChaosRun {
       restartBroker: () => this.broker!.restart(),
       wipeRedis: () => this.world.deleteKeys(),
     }, this.rng);
-    const progress = new Progress(config, startedAt);
+    const progress = new Progress(startedAt);
+    progress.say(`seed ${config.seed}: ${config.commands} commands at ${config.ratePerSecond} messages/s`);
 
     // 1. Reference data, then the stream with the chaos alongside.
     for (const message of generator.setup()) await sender.send(message, 'setup');
-    const gates = await this.stream(generator, observed, monkey, progress);
+    const gates = await runStream(config, generator, sender, observed, monkey, progress);
     await monkey.finished(60_000);
 
     // 2. Settle; then the calm measurement (no chaos, one endpoint hanging); settle again.
@@ -176,7 +177,7 @@ export class ChaosRun {
     const reads = check.readEntries(entries);
     const consumers = new Map<string, string[]>();
     for (const service of SERVICES) for (const topic of groupTopics.of(`${this.world.namespace}${service}`)) consumers.set(topic, [...(consumers.get(topic) ?? []), service]);
-    const notified = check.notifications(history, this.receivers.receipts, this.receivers.hangs, hangingParty);
+    const notified = notifications(history, this.receivers.receipts, this.receivers.hangs, hangingParty);
     const findings: Findings = {
       settled: settledFinding(settles, await this.readiness(), (service) => INSTANCES.filter((l) => l.startsWith(`${service}#`)).map((l) => `${l}: ${supervisor.tail(l, 1).slice(0, 300)}`)),
       differences: await compareDirectory(supervisor.urlOf('directory-service#1'), history),
@@ -188,7 +189,7 @@ export class ChaosRun {
       malformedNotDeadLettered: check.malformedDeadLettered(reads, sender.sent, (t) => consumers.get(t) ?? [], this.world.namespace),
       notificationsLost: notified.lost,
       stale: check.staleRefusals(reads),
-      heldUp: check.heldUp(reads, this.receivers.receipts, calmIds, hangingParty, config.delayBudgetMs),
+      heldUp: heldUp(reads, this.receivers.receipts, calmIds, hangingParty, config.delayBudgetMs),
     };
 
     const stats = supervisor.stats();
@@ -208,53 +209,12 @@ export class ChaosRun {
       crashes: stats.crashes,
       settles,
       timeline: [...monkey.timeline, ...progress.moments].sort((a, b) => a.at - b.at),
-      chaosDelays: check.describeDelays(notified.facts.delays),
+      chaosDelays: describeDelays(notified.facts.delays),
       logDir: this.logDir,
     };
     const report = renderReport(summary, findings);
     writeFileSync(join(this.runDir, 'report.txt'), report);
     return { report, findings };
-  }
-
-  /** The stream: paced, gated commands held back until what they name was seen (or their deadline), chaos as it goes. */
-  private async stream(generator: Generator, observed: Observed, monkey: ChaosMonkey, progress: Progress): Promise<{ gated: number; gatedOnDeadline: number }> {
-    const { config } = this;
-    const sender = this.sender!;
-    const held: Array<{ message: ValidMessage; since: number }> = [];
-    const tally = { gated: 0, gatedOnDeadline: 0 };
-    const intervalMs = 1000 / config.ratePerSecond;
-    let nextAt = Date.now();
-    const send = (message: Parameters<Sender['send']>[0], phase: Phase, released?: 'answered' | 'deadline') => sender.send(message, phase, released);
-    while (generator.commandsMade < config.commands || held.length > 0) {
-      observed.refresh();
-      for (let i = 0; i < held.length; ) {
-        const { message, since } = held[i];
-        const answered = observed.satisfies(message.gate!);
-        if (!answered && Date.now() - since < config.gateWaitMs) {
-          i++;
-          continue;
-        }
-        held.splice(i, 1);
-        if (!answered) tally.gatedOnDeadline++;
-        await send(message, 'stream', answered ? 'answered' : 'deadline');
-      }
-      if (generator.commandsMade < config.commands) {
-        const out = generator.next();
-        if (out.kind !== 'malformed' && out.gate && !observed.satisfies(out.gate)) {
-          held.push({ message: out, since: Date.now() });
-          tally.gated++;
-        } else {
-          await send(out, 'stream');
-        }
-      }
-      monkey.progress(generator.commandsMade / config.commands);
-      progress.tick(generator.commandsMade, held.length, this.sender!.sent.length);
-      nextAt += intervalMs;
-      const wait = nextAt - Date.now();
-      if (wait > 0) await sleep(wait);
-      else if (wait < -1_000) nextAt = Date.now(); // after a stall (the broker restarting), no catch-up burst
-    }
-    return tally;
   }
 
   /** False while the directory answers 503 (its read models rebuilding). */
@@ -299,95 +259,10 @@ export class ChaosRun {
   }
 }
 
-function settledFinding(settles: Array<{ what: string; outcome: SettleOutcome }>, notReady: string[], lastLogLines: (service: string) => string[]): check.Finding {
+function settledFinding(settles: Array<{ what: string; outcome: SettleOutcome }>, notReady: string[], lastLogLines: (service: string) => string[]): Finding {
   const failed = settles.filter((s) => !s.outcome.settled);
   const violations = [...failed.map((s) => `${s.what}: ${s.outcome.how}; lag ${JSON.stringify(s.outcome.lags)}`), ...notReady.map((n) => `not ready at the end: ${n}`)];
   const behind = Object.entries(failed[failed.length - 1]?.outcome.lags ?? {}).filter(([, lag]) => lag !== 0).map(([service]) => service);
   const info = behind.flatMap((service) => lastLogLines(service).map((line) => `last log line of ${line}`));
   return { name: 'not settled', says: 'The system settles: every group at lag 0, the directory serving, nothing pending, every instance ready.', count: violations.length, examples: violations, info };
-}
-
-/** Progress on stderr every 15 s (jest holds console output until a test ends), and moments for the timeline. */
-class Progress {
-  readonly moments: Array<{ at: number; what: string }> = [];
-  private lastAt = Date.now();
-
-  constructor(
-    private readonly config: ChaosConfig,
-    private readonly startedAt: number,
-  ) {
-    this.say(`seed ${config.seed}: ${config.commands} commands at ${config.ratePerSecond} messages/s`);
-  }
-
-  tick(commands: number, held: number, sent: number): void {
-    if (Date.now() - this.lastAt < 15_000) return;
-    this.lastAt = Date.now();
-    process.stderr.write(`[chaos ${((Date.now() - this.startedAt) / 1000).toFixed(0)} s] ${commands}/${this.config.commands} commands made, ${sent} messages sent, ${held} waiting for their gate\n`);
-  }
-
-  say(what: string): void {
-    this.moments.push({ at: Date.now(), what });
-    process.stderr.write(`[chaos ${((Date.now() - this.startedAt) / 1000).toFixed(0)} s] ${what}\n`);
-  }
-}
-
-/** The promise, or a rejection once `ms` have passed (the timer does not outlive it). */
-async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-async function redisAnswers(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    throw new Error(`the chaos test uses the Redis on ${url} (REDIS_URL), under a key prefix of its own, and it does not answer: ${(error as Error).message}`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** `npm run build` when a service's dist/ main.js is missing or older than any source under apps/ or libs/. */
-async function buildIfStale(): Promise<void> {
-  const mains = SERVICES.map((s) => join(ROOT, 'dist', 'apps', s, 'src', 'main.js'));
-  const builtAt = Math.min(...mains.map((m) => (existsSync(m) ? statSync(m).mtimeMs : 0)));
-  if (builtAt > 0 && newestSource([join(ROOT, 'apps'), join(ROOT, 'libs')]) < builtAt) return;
-  try {
-    await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: ROOT, timeout: 300_000 });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`npm run build failed, so the services cannot run from dist/:\n${stdout ?? ''}${stderr ?? ''}`);
-  }
-}
-
-function newestSource(dirs: string[]): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, name.name);
-      if (name.isDirectory()) walk(path);
-      else if (name.name.endsWith('.ts') && !name.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  dirs.forEach(walk);
-  return newest;
 }

@@ -1,31 +1,15 @@
 import { CloudEvent, Topics } from '@mp/contracts';
 import { decode, DeadLetterHeaders } from '@mp/messaging';
-import { EXPIRY_REMINDER_TYPE } from '@mp/domain';
+import { add, countsOf, finding, Finding, firstDifference, push, short, stableJson, stripNamespace } from './findings';
 import { Flaws } from './malformed';
-import type { Entry, History } from './oracle';
+import type { Entry } from './oracle';
 import type { Sent } from './sender';
-import type { Hang, Receipt } from './webhook-receivers';
 
-/** One invariant as checked: how many times it broke (0 = it holds), a few examples, and what else was measured. */
-export interface Finding {
-  name: string;
-  /** What the invariant says, in one sentence. */
-  says: string;
-  count: number;
-  examples: string[];
-  info: string[];
-}
-
-const EXAMPLES = 5;
 /** A fact counts as known before a command when it was on its topic this long before the command. */
 const MARGIN_MS = 1_000;
 /** The error classes of a message refused when read, before any handler ran (DESIGN §4). */
 const INTAKE_CLASSES = new Set(Object.values(Flaws) as string[]);
 const SERVICE_OUTPUTS = new Set<string>([Topics.requestEvents, Topics.relationshipEvents, Topics.notificationEvents]);
-
-function finding(name: string, says: string, violations: string[], info: string[] = []): Finding {
-  return { name, says, count: violations.length, examples: violations.slice(0, EXAMPLES), info };
-}
 
 /** Every entry decoded once, with its envelope when it is well-formed. */
 export interface Read {
@@ -112,10 +96,11 @@ export function requestsDecidedTwice(reads: Read[]): Finding {
 export function unanswered(reads: Read[], sent: Sent[]): Finding {
   const causes = new Set<string>();
   for (const { entry, envelope } of reads) if (envelope && (entry.topic === Topics.requestEvents || entry.topic === Topics.relationshipEvents)) causes.add(envelope.causationid ?? '');
-  const violations = sent
-    .filter((s) => s.kind === 'command' && !causes.has(s.id!))
-    .map((s) => `${s.type} ${s.id} for ${s.customerId} (${s.topic}[${s.partition}]@${s.offset}, sent ${new Date(s.sentAt).toISOString()}) has no answer`);
-  return finding('unanswered commands', 'Every valid command gets an answer (an event caused by it).', violations, [`${sent.filter((s) => s.kind === 'command').length} commands sent`]);
+  const missing = sent.filter((s) => s.kind === 'command' && !causes.has(s.id!));
+  const violations = missing.map((s) => `${s.type} ${s.id} for ${s.customerId} (${s.topic}[${s.partition}]@${s.offset}, sent ${new Date(s.sentAt).toISOString()}) has no answer`);
+  const info = [`${sent.filter((s) => s.kind === 'command').length} commands sent`];
+  if (missing.length) info.push(`unanswered by type: ${countsOf(missing.map((s) => s.type!))}; by customer: ${countsOf(missing.map((s) => s.customerId ?? '?'))}`);
+  return finding('unanswered commands', 'Every valid command gets an answer (an event caused by it).', violations, info);
 }
 
 export function validDeadLettered(reads: Read[], sent: Sent[], namespace: string): Finding {
@@ -176,6 +161,7 @@ export function staleRefusals(reads: Read[]): Finding {
     }
   }
   const violations: string[] = [];
+  const reasons: string[] = [];
   const judged = new Set<string>();
   for (const { envelope } of reads) {
     if (!envelope || (envelope.type !== 'ConsentRejected' && envelope.type !== 'RequestRejected') || judged.has(envelope.id)) continue;
@@ -208,9 +194,12 @@ export function staleRefusals(reads: Read[]): Finding {
           return false;
       }
     })();
-    if (knew) violations.push(`${d.command} for ${d.customerId}${d.requestId ? ` request ${d.requestId}` : ''}${d.resellerId ? ` reseller ${d.resellerId}` : ''} refused ${d.reason}, but ${knew}`);
+    if (knew) {
+      reasons.push(d.reason);
+      violations.push(`${d.command} for ${d.customerId}${d.requestId ? ` request ${d.requestId}` : ''}${d.resellerId ? ` reseller ${d.resellerId}` : ''} refused ${d.reason}, but ${knew}`);
+    }
   }
-  return finding('stale refusals', 'No command is refused for want of what was on the topics well before it was sent.', violations);
+  return finding('stale refusals', 'No command is refused for want of what was on the topics well before it was sent.', violations, reasons.length ? [`by reason: ${countsOf(reasons)}`] : []);
 }
 
 // --- every malformed message in the dead letters ------------------------------------------
@@ -248,141 +237,3 @@ export function malformedDeadLettered(reads: Read[], sent: Sent[], consumersOf: 
   ]);
 }
 
-// --- notifications ---------------------------------------------------------------------------
-
-export interface NotificationFacts {
-  /** Notifications to the hanging endpoint: called for, tried, failed. */
-  hanging: { expected: number; attempts: number; failed: number };
-  /** Delays (ms) from event time to receipt, for parties other than the hanging one. */
-  delays: number[];
-}
-
-export function notifications(history: History, receipts: Receipt[], hangs: Hang[], hangingPartyId: string): { lost: Finding; doubled: Finding; facts: NotificationFacts } {
-  const expected = history.expectedWebhooks();
-  const expectedKeys = new Set(expected.map((n) => `${n.eventId}/${n.recipient.partyId}`));
-  const byKey = new Map<string, Receipt[]>();
-  const keysOfWebhookId = new Map<string, Set<string>>();
-  const seenWebhookIds = new Set<string>();
-  let redelivered = 0;
-  let reminders = 0;
-  const lost: string[] = [];
-  const doubled: string[] = [];
-  for (const r of receipts) {
-    if (r.eventType === EXPIRY_REMINDER_TYPE) {
-      reminders++;
-      continue;
-    }
-    const key = `${r.eventId}/${r.partyId}`;
-    push(byKey, key, r);
-    add(keysOfWebhookId, r.webhookId, key);
-    if (seenWebhookIds.has(r.webhookId)) redelivered++;
-    seenWebhookIds.add(r.webhookId);
-    if (!r.signatureOk) doubled.push(`badly signed: ${r.eventType} ${r.eventId} to ${r.partyId} (webhook-id ${r.webhookId})`);
-  }
-  const toHanging = expected.filter((n) => n.recipient.partyId === hangingPartyId);
-  for (const n of expected) {
-    if (n.recipient.partyId === hangingPartyId) continue;
-    const got = byKey.get(`${n.eventId}/${n.recipient.partyId}`) ?? [];
-    if (got.length === 0) lost.push(`${n.eventType} ${n.eventId} (${n.eventTime}) to ${n.recipient.party} ${n.recipient.partyId}: never received`);
-    const ids = new Set(got.map((r) => r.webhookId));
-    if (ids.size > 1) doubled.push(`${n.eventType} ${n.eventId} to ${n.recipient.partyId} came under ${ids.size} webhook-ids: ${[...ids].join(', ')}`);
-  }
-  for (const [webhookId, keys] of keysOfWebhookId) if (keys.size > 1) doubled.push(`webhook-id ${webhookId} carried two notifications: ${[...keys].join(' and ')}`);
-  for (const [key, got] of byKey) if (!expectedKeys.has(key)) doubled.push(`${got[0].eventType} ${key}: sent, but the events call for no such notification`);
-  for (const outcome of history.outcomes.values()) {
-    const d = outcome.data;
-    if (outcome.type !== 'NotificationDelivered' || d.channel !== 'webhook') continue;
-    if (!byKey.has(`${d.eventId}/${d.recipient.partyId}`)) lost.push(`${d.eventType} ${d.eventId} to ${d.recipient.partyId}: reported NotificationDelivered, never received`);
-  }
-  const failedToHanging = [...history.outcomes.values()].filter((o) => o.type === 'NotificationFailed' && o.data.recipient.partyId === hangingPartyId).length;
-  const delays = receipts.filter((r) => r.eventTime && r.eventType !== EXPIRY_REMINDER_TYPE && r.partyId !== hangingPartyId).map((r) => r.receivedAt - Date.parse(r.eventTime!));
-  return {
-    lost: finding('notifications lost', 'Every webhook notification the events call for reaches its party, except at the hanging endpoint; none is reported delivered that was not.', lost, [
-      `${expected.length} webhook notifications called for (${toHanging.length} to the hanging endpoint); ${receipts.length} received, ${redelivered} of them again under a key already received (allowed: at-least-once)`,
-      `hanging endpoint: ${hangs.length} attempts, ${failedToHanging} NotificationFailed; ${reminders} expiry reminders received (none is due in a run this short)`,
-    ]),
-    doubled: finding('notifications doubled or wrong', 'Each notification comes under one stable idempotency key (webhook-id), signed, and only those the events call for are sent.', doubled),
-    facts: { hanging: { expected: toHanging.length, attempts: hangs.length, failed: failedToHanging }, delays },
-  };
-}
-
-/**
- * The calm measurement: requests sent after the system settled, with no chaos, to the hanging
- * customer and to others in turn. A notification to another party later than the budget was held
- * up by the hanging endpoint, the only disturbance left.
- */
-export function heldUp(reads: Read[], receipts: Receipt[], calmCommandIds: Set<string>, hangingPartyId: string, budgetMs: number): Finding {
-  const calmEvents = new Map<string, string>(); // event id -> customer
-  for (const { envelope } of reads) {
-    if (envelope?.type === 'RelationshipRequested' && calmCommandIds.has(envelope.causationid ?? '')) calmEvents.set(envelope.id, envelope.data.customerId);
-  }
-  const measured: number[] = [];
-  const violations: string[] = [];
-  for (const r of receipts) {
-    if (!r.eventId || !calmEvents.has(r.eventId) || r.partyId === hangingPartyId || !r.eventTime) continue;
-    const delay = r.receivedAt - Date.parse(r.eventTime);
-    measured.push(delay);
-    if (delay > budgetMs) violations.push(`${r.eventType} ${r.eventId} to ${r.partyId} arrived ${delay} ms after the event (budget ${budgetMs} ms)`);
-  }
-  const others = [...calmEvents.values()].filter((c) => c !== hangingPartyId).length;
-  return finding('held up by the hanging endpoint', `With no other disturbance, no other party's notification arrives more than ${budgetMs} ms after its event while one endpoint hangs.`, violations, [
-    `calm measurement: ${calmEvents.size} requests answered (${others} to other customers), ${measured.length} of their notifications received; delays ${describeDelays(measured)}`,
-  ]);
-}
-
-export function describeDelays(delays: number[]): string {
-  if (delays.length === 0) return 'none measured';
-  const sorted = [...delays].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${sorted[sorted.length - 1]} ms`;
-}
-
-// --- helpers ---------------------------------------------------------------------------------
-
-function stripNamespace(name: string | undefined, namespace = ''): string {
-  if (!name) return '?';
-  return namespace && name.startsWith(namespace) ? name.slice(namespace.length) : name;
-}
-
-function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key) ?? new Set<V>();
-  set.add(value);
-  map.set(key, set);
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key) ?? [];
-  list.push(value);
-  map.set(key, list);
-}
-
-/** JSON with object keys sorted, so equal content gives equal text. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** The first path where two JSON values differ, with both sides, shortened. */
-export function firstDifference(a: unknown, b: unknown, path = ''): string {
-  if (stableJson(a) === stableJson(b)) return 'equal';
-  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    const keys = Array.isArray(a) ? Array.from({ length: Math.max(a.length, (b as unknown[]).length) }, (_, i) => String(i)) : [...new Set([...Object.keys(a), ...Object.keys(b as object)])].sort();
-    for (const key of keys) {
-      const [x, y] = [(a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]];
-      if (stableJson(x) !== stableJson(y)) return firstDifference(x, y, Array.isArray(a) ? `${path}[${key}]` : path ? `${path}.${key}` : key);
-    }
-  }
-  return `${path || '(root)'}: ${short(a)} vs ${short(b)}`;
-}
-
-function short(value: unknown): string {
-  const text = value === undefined ? 'absent' : JSON.stringify(value);
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}

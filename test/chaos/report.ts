@@ -1,5 +1,5 @@
 import type { ChaosMoment } from './chaos-monkey';
-import type { Finding } from './invariants';
+import type { Finding } from './findings';
 import type { SettleOutcome } from './settle';
 
 /** Everything the report says about one run besides the invariants. */
