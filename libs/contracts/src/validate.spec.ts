@@ -66,3 +66,19 @@ describe('validateData and validateEnvelope are total and close the holes of iss
     );
   });
 });
+
+describe('a required nested object', () => {
+  // Found by the chaos test: class-validator skips @ValidateNested on an absent value, so an
+  // ApproveRequest without `approvedBy` passed the contract and its handler threw a TypeError.
+  it.each([
+    ['ApproveRequest', { requestId: 'r', customerId: 'c' }, 'approvedBy'],
+    ['DeclineRequest', { requestId: 'r', customerId: 'c' }, 'declinedBy'],
+    ['EndRelationship', { customerId: 'c', resellerId: 'p' }, 'endedBy'],
+    ['RevokeDelegatedAdmin', { customerId: 'c', resellerId: 'p' }, 'revokedBy'],
+    ['RequestRelationship', { requestId: 'r', customerId: 'c', resellerId: 'p', services: ['Azure'] }, 'requestedBy'],
+  ] as const)('is refused when absent: %s without %s', (type, data, missing) => {
+    const result = validateData(type, data);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.errors.map((e) => e.path)).toContain(missing);
+  });
+});

@@ -14,6 +14,7 @@ import {
   MaxLength,
   Min,
   ValidateNested,
+  IsDefined,
 } from 'class-validator';
 
 /** Identifiers are opaque strings of a sane length. */
@@ -116,6 +117,6 @@ export class RelationshipSnapshot {
   @IsOptional() @IsISO8601()
   endedAt?: string;
 
-  @ValidateNested() @Type(() => DelegatedAdminSnapshot)
+  @IsDefined() @ValidateNested() @Type(() => DelegatedAdminSnapshot)
   delegatedAdmin!: DelegatedAdminSnapshot;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { Equals, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { Equals, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested, IsDefined } from 'class-validator';
 import { ConsentRejectionReason, ConsentRejectionReasons } from '../reason-codes';
 import { DelegatedAdminSnapshot, PartyRef, RelationshipSnapshot, UserRef } from './common';
 
@@ -15,10 +15,10 @@ export class RelationshipEstablished extends RelationshipEventBase {
   @IsString() @IsNotEmpty()
   requestId!: string;
 
-  @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @ValidateNested() @Type(() => UserRef)
   approvedBy!: UserRef;
 
-  @ValidateNested() @Type(() => RelationshipSnapshot)
+  @IsDefined() @ValidateNested() @Type(() => RelationshipSnapshot)
   relationship!: RelationshipSnapshot;
 }
 
@@ -32,7 +32,7 @@ export class RequestDeclined extends RelationshipEventBase {
   @IsString() @IsNotEmpty()
   requestId!: string;
 
-  @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @ValidateNested() @Type(() => UserRef)
   declinedBy!: UserRef;
 
   @IsOptional() @IsString()
@@ -64,7 +64,7 @@ export class ConsentRejected {
   @IsString() @IsNotEmpty()
   message!: string;
 
-  @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @ValidateNested() @Type(() => UserRef)
   actor!: UserRef;
 
   /** With SERVICE_ADMIN_TAKEN: the reseller that already holds privileges for the service. */
@@ -73,18 +73,18 @@ export class ConsentRejected {
 }
 
 export class RelationshipEnded extends RelationshipEventBase {
-  @ValidateNested() @Type(() => PartyRef)
+  @IsDefined() @ValidateNested() @Type(() => PartyRef)
   endedBy!: PartyRef;
 
   @IsOptional() @IsString()
   reason?: string;
 
-  @ValidateNested() @Type(() => RelationshipSnapshot)
+  @IsDefined() @ValidateNested() @Type(() => RelationshipSnapshot)
   relationship!: RelationshipSnapshot;
 }
 
 class DelegatedAdminEventBase extends RelationshipEventBase {
-  @ValidateNested() @Type(() => DelegatedAdminSnapshot)
+  @IsDefined() @ValidateNested() @Type(() => DelegatedAdminSnapshot)
   delegatedAdmin!: DelegatedAdminSnapshot;
 }
 
@@ -92,12 +92,12 @@ export class DelegatedAdminGranted extends DelegatedAdminEventBase {
   @IsString() @IsNotEmpty()
   requestId!: string;
 
-  @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @ValidateNested() @Type(() => UserRef)
   grantedBy!: UserRef;
 }
 
 export class DelegatedAdminRevoked extends DelegatedAdminEventBase {
-  @ValidateNested() @Type(() => PartyRef)
+  @IsDefined() @ValidateNested() @Type(() => PartyRef)
   revokedBy!: PartyRef;
 
   @IsIn(['revoked-by-customer', 'relationship-ended'])

@@ -9,6 +9,7 @@ import {
   IsString,
   MaxLength,
   ValidateNested,
+  IsDefined,
 } from 'class-validator';
 import { DelegatedAdminAsk, ID_MAX, UserRef } from './common';
 
@@ -35,7 +36,7 @@ export class RequestRelationship {
   @IsOptional() @IsString() @MaxLength(500)
   message?: string;
 
-  @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @ValidateNested() @Type(() => UserRef)
   requestedBy!: UserRef;
 }
 
@@ -49,6 +50,6 @@ export class CancelRequest {
   @IsString() @IsNotEmpty() @MaxLength(ID_MAX)
   resellerId!: string;
 
-  @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @ValidateNested() @Type(() => UserRef)
   cancelledBy!: UserRef;
 }

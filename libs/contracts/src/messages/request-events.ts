@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { Equals, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { Equals, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested, IsDefined } from 'class-validator';
 import { RequestRejectionReason, RequestRejectionReasons } from '../reason-codes';
 import { Channel, Channels, DelegatedAdminAsk, UserRef } from './common';
 
@@ -31,7 +31,7 @@ export class RelationshipRequested extends RequestEventBase {
   @IsOptional() @IsString()
   message?: string;
 
-  @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @ValidateNested() @Type(() => UserRef)
   requestedBy!: UserRef;
 
   @Equals('pending')
@@ -56,12 +56,12 @@ export class RequestRejected extends RequestEventBase {
   @IsIn(['RequestRelationship', 'CancelRequest'])
   command!: 'RequestRelationship' | 'CancelRequest';
 
-  @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @ValidateNested() @Type(() => UserRef)
   actor!: UserRef;
 }
 
 export class RequestCancelled extends RequestEventBase {
-  @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @ValidateNested() @Type(() => UserRef)
   cancelledBy!: UserRef;
 
   @Equals('cancelled')
