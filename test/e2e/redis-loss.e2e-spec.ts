@@ -23,6 +23,11 @@ describe('losing Redis while the system runs', () => {
     expect((await upstream.request({ requestId: 'r-1', customerId, resellerId: resellers[0], services: ['Azure'], requestedBy: agent })).type).toBe('RelationshipRequested');
     expect((await upstream.approve({ requestId: 'r-1', customerId, approvedBy: admin })).type).toBe('RelationshipEstablished');
     expect((await upstream.request({ requestId: 'r-2', customerId, resellerId: resellers[1], services: ['Microsoft365'], requestedBy: agent })).type).toBe('RelationshipRequested');
+    // A refusal changes no state; decided again on a rebuilt state it would come out otherwise,
+    // as the stranger is made an admin afterwards.
+    const stranger = { userId: world.id('stranger') };
+    expect((await upstream.approve({ requestId: 'r-2', customerId, approvedBy: stranger })).data).toMatchObject({ reason: 'NOT_CUSTOMER_ADMIN' });
+    await probe.publish('CustomerAdminAdded', { customerId, userId: stranger.userId });
     await e2e.system.settled();
     const before = await eventually('the directory to answer', async () => {
       const answers = await Promise.all(paths.map((path) => e2e.system.directory$(path)));

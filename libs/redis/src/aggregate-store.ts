@@ -123,6 +123,12 @@ export class AggregateStore<S> {
     await this.afterSave(id, next, loaded.state);
   }
 
+  /** Records messages as handled, whatever the state: a set, so recording one twice changes nothing. */
+  private async markSeen(id: string, messageIds: readonly string[]): Promise<void> {
+    const now = Date.now();
+    await this.redis.zadd(this.seenKey(id), 'NX', ...messageIds.flatMap((messageId) => [now, messageId]));
+  }
+
   /** What `messageId` was to publish is out: the outbox forgets it. */
   async published(id: string, messageId: string): Promise<void> {
     await this.redis.hdel(this.docKey(id), outboxField(messageId));
@@ -152,7 +158,11 @@ export class AggregateStore<S> {
         return loaded.state;
       }
       const next = step(loaded.state);
-      if (skipUnchanged && JSON.stringify(next) === loaded.doc) return next;
+      if (skipUnchanged && JSON.stringify(next) === loaded.doc) {
+        // Nothing to fold, but what it tells may still be news: a command it answered was handled.
+        if (alsoSeen.length) await this.markSeen(id, alsoSeen);
+        return next;
+      }
       await this.save(id, loaded, next, [messageId, ...alsoSeen]);
       return next;
     });

@@ -24,6 +24,15 @@ export class StateProjector {
     return this.customers.update(event.data.customerId, envelope.id, (state) => evolve(state, event), { skipUnchanged: true, alsoSeen });
   }
 
+  /**
+   * An event that changes no state but answers a command of this service (a `ConsentRejected`):
+   * folded for the cause it marks as handled, so a rebuilt state does not decide that command again.
+   */
+  async applyAnswer(envelope: CloudEvent & { data: { customerId: string } }): Promise<void> {
+    if (envelope.source !== this.kafka.service || !envelope.causationid) return;
+    await this.customers.update(envelope.data.customerId, envelope.id, (state) => state, { skipUnchanged: true, alsoSeen: [envelope.causationid] });
+  }
+
   applyPartnerEvent(envelope: CloudEvent): Promise<PartnerState> {
     const message = { type: envelope.type, data: envelope.data } as PartnerMessage;
     return this.partners.update(partnerIdOf(message), envelope.id, (state) => evolvePartner(state, message), { skipUnchanged: true });
