@@ -17,7 +17,7 @@ export interface WaitPolicy {
   waitMs: number;
 }
 
-export const defaultWaitPolicy: WaitPolicy = { waitMs: 60_000 };
+export const defaultWaitPolicy: WaitPolicy = { waitMs: 15_000 };
 
 /** A command put aside in the customer's state until what it names is known, or its wait is over. */
 export interface WaitingCommand {
