@@ -38,6 +38,13 @@ export class RequestDeclined extends RelationshipEventBase {
   @IsOptional() @IsString()
   reason?: string;
 
+  /**
+   * The indirect provider the request came through, when indirect: the event is complete, so who
+   * hears of it never depends on the request's own event having been read first (another topic).
+   */
+  @IsOptional() @IsString() @IsNotEmpty()
+  indirectProviderId?: string;
+
   @Equals('declined')
   status!: 'declined';
 

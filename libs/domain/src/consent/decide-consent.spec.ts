@@ -161,3 +161,14 @@ describe('EndRelationship and RevokeDelegatedAdmin', () => {
     expect(types(decidePrivilegeExpiry(established(), addDays(NOW, 30)))).toEqual(['DelegatedAdminExpired']);
   });
 });
+
+describe('RequestDeclined is complete', () => {
+  it('names the indirect provider of the request it declines', () => {
+    const indirect = requestRelationship({ resellerId: 'ind-1', indirectProviderId: 'prov-1' });
+    const state = new Scenario()
+      .given(customerRegistered())
+      .given({ type: 'RelationshipRequested', data: { ...indirect, channel: 'indirect', status: 'pending', requestedAt: NOW.toISOString(), expiresAt: addDays(NOW, 90).toISOString() } } as Outgoing).state;
+    const [declined] = decideDecline({ requestId: 'req-1', customerId: CUSTOMER, declinedBy: ADMIN }, ctx(state));
+    expect(declined).toMatchObject({ type: 'RequestDeclined', data: { resellerId: 'ind-1', indirectProviderId: 'prov-1' } });
+  });
+});

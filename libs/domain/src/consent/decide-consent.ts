@@ -139,6 +139,7 @@ export function decideDecline(command: DeclineRequest, ctx: ConsentContext): Out
       requestId,
       declinedBy,
       reason: command.reason,
+      ...(request.indirectProviderId ? { indirectProviderId: request.indirectProviderId } : {}),
       status: 'declined',
       declinedAt: ctx.now.toISOString(),
     }),

@@ -1,5 +1,5 @@
 import { CustomerEventType } from '../customer-events';
-import { CustomerState } from '../customer-state';
+import { CustomerState, emptyCustomerState } from '../customer-state';
 import { asEvents, CUSTOMER, customerRegistered, Scenario } from '../testing/fixtures';
 import { Outgoing } from '../outgoing';
 import { recipientsOf } from './recipients';
@@ -85,5 +85,21 @@ describe('who hears what (DESIGN §8)', () => {
   it('indirect: the provider hears whatever its reseller hears', () => {
     const withProvider = Object.fromEntries(Object.entries(expected).map(([type, who]) => [type, who.includes(reseller) ? [...who, provider] : who]));
     expect(heard(true)).toEqual(withProvider);
+  });
+});
+
+describe('a decline read before its request (the request comes on another topic)', () => {
+  it('still reaches the indirect provider, named by the event itself', () => {
+    const event = {
+      id: 'e-1',
+      time: '2026-01-10T12:00:00.000Z',
+      type: 'RequestDeclined' as const,
+      data: { customerId: 'c', resellerId: 'r', requestId: 'q', declinedBy: { userId: 'a' }, indirectProviderId: 'p', status: 'declined' as const, declinedAt: '2026-01-10T12:00:00.000Z' },
+    };
+    expect(recipientsOf(event, emptyCustomerState('c'))).toEqual([
+      { party: 'customer', partyId: 'c' },
+      { party: 'reseller', partyId: 'r' },
+      { party: 'provider', partyId: 'p' },
+    ]);
   });
 });

@@ -18,9 +18,11 @@ export function recipientsOf(event: CustomerEvent, customer: CustomerState): Rec
   switch (event.type) {
     case 'RelationshipRequested':
       return [customerRef];
+    case 'RequestDeclined':
+      // Complete in itself: a decline may be read before its request, which comes on another topic.
+      return [customerRef, ...resellerSide(event.data.resellerId, event.data.indirectProviderId ?? providerOf(customer, event.data.resellerId, event.data.requestId))];
     case 'RequestCancelled':
     case 'RequestExpired':
-    case 'RequestDeclined':
       return [customerRef, ...resellerSide(event.data.resellerId, providerOf(customer, event.data.resellerId, event.data.requestId))];
     case 'RelationshipEstablished':
     case 'RelationshipUpdated':
