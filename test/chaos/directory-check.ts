@@ -12,40 +12,46 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * directory's own views render from the oracle's fold. A 503 (rebuilding) is asked again a few
  * times, then counted as a difference like any other.
  */
-export async function compareDirectory(directoryUrl: string, history: History, concurrency = 8): Promise<Finding> {
+export async function compareDirectory(directoryUrl: string, history: History, timeoutMs: number, concurrency = 8): Promise<{ finding: Finding; customers: string[] }> {
   const customerIds = [...history.customers.keys()].sort();
+  const deadline = Date.now() + timeoutMs;
   const violations: string[] = [];
   const byView: Record<View, number> = { resellers: 0, subscriptions: 0, requests: 0 };
+  const differing = new Set<string>();
   let next = 0;
   const worker = async () => {
     while (next < customerIds.length) {
       const customerId = customerIds[next++];
       const expected: ExpectedViews = history.expectedViews(customerId);
       for (const view of VIEWS) {
-        const actual = await get(`${directoryUrl}/v1/customers/${encodeURIComponent(customerId)}/${view}`);
+        const actual = await get(`${directoryUrl}/v1/customers/${encodeURIComponent(customerId)}/${view}`, deadline);
         const want = expected[view];
         let difference: string | undefined;
         if (actual.status !== want.status) difference = `status ${actual.status} (${summary(actual.body)}), expected ${want.status}`;
         else if (want.status === 200 && stableJson(actual.body) !== stableJson(want.body)) difference = firstDifference(want.body, actual.body).replace(/ vs /, ' expected, directory has ');
         if (difference) {
           byView[view]++;
+          differing.add(customerId);
           violations.push(`${customerId} /${view}: ${difference}`);
         }
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return {
+  const finding: Finding = {
     name: 'directory differences',
     says: 'For every customer, the directory answers exactly what the pure fold of every event on the topics renders.',
     count: violations.length,
     examples: spread(violations),
     info: [`${customerIds.length} customers × 3 views compared; differing: resellers ${byView.resellers}, subscriptions ${byView.subscriptions}, requests ${byView.requests}`],
   };
+  return { finding, customers: [...differing].sort() };
 }
 
-async function get(url: string): Promise<{ status: number; body: unknown }> {
+/** One GET, a 503 asked again; nothing asked at all once the deadline has passed (status 0). */
+async function get(url: string, deadline: number): Promise<{ status: number; body: unknown }> {
   for (let attempt = 1; ; attempt++) {
+    if (Date.now() > deadline) return { status: 0, body: 'not asked: the comparison ran out of time' };
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       const text = await response.text();

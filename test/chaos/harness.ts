@@ -14,8 +14,8 @@ import type { Finding } from './findings';
 import * as check from './invariants';
 import { describeDelays, heldUp, notifications } from './notification-invariants';
 import { Observed } from './observed';
-import { buildIfStale, freePorts, redisAnswers, within } from './local-infra';
-import { History, mergeByTime } from './oracle';
+import { buildIfStale, freePorts, pruneFinishedRuns, redisAnswers, within } from './local-infra';
+import { Entry, History, mergeByTime } from './oracle';
 import { Random } from './random';
 import { Findings, renderReport, RunSummary } from './report';
 import { Sender } from './sender';
@@ -69,6 +69,7 @@ export class ChaosRun {
   }
 
   async setUp(): Promise<void> {
+    pruneFinishedRuns(join(ROOT, '.cache', 'chaos'), 3 * 86_400_000);
     mkdirSync(this.logDir, { recursive: true });
     const [kafkaPort, controllerPort, ...httpPorts] = await freePorts(2 + INSTANCES.length);
     this.broker = new ChaosBroker(ROOT, join(this.runDir, 'kafka'), kafkaPort, controllerPort);
@@ -85,7 +86,7 @@ export class ChaosRun {
     await this.admin.connect();
     await this.receivers.start();
     this.probe = new TopicProbe();
-    await this.probe.start(); // also creates the topics, as the services would
+    await within(90_000, this.probe.start()); // also creates the topics, as the services would
     this.sender = new Sender(this.settings);
     await this.sender.connect();
 
@@ -178,9 +179,12 @@ export class ChaosRun {
     const consumers = new Map<string, string[]>();
     for (const service of SERVICES) for (const topic of groupTopics.of(`${this.world.namespace}${service}`)) consumers.set(topic, [...(consumers.get(topic) ?? []), service]);
     const notified = notifications(history, this.receivers.receipts, this.receivers.hangs, hangingParty);
+    const directory = await compareDirectory(supervisor.urlOf('directory-service#1'), history, 180_000);
+    // The topics go with the broker: keep the history of each customer the directory got wrong.
+    writeFileSync(join(this.runDir, 'evidence.txt'), evidenceOf(directory.customers.slice(0, 30), mergeByTime(entries)));
     const findings: Findings = {
       settled: settledFinding(settles, await this.readiness(), (service) => INSTANCES.filter((l) => l.startsWith(`${service}#`)).map((l) => `${l}: ${supervisor.tail(l, 1).slice(0, 300)}`)),
-      differences: await compareDirectory(supervisor.urlOf('directory-service#1'), history),
+      differences: directory.finding,
       conflictingDuplicates: check.conflictingDuplicates(reads),
       decidedTwice: check.requestsDecidedTwice(reads),
       notificationsDoubled: notified.doubled,
@@ -210,7 +214,7 @@ export class ChaosRun {
       settles,
       timeline: [...monkey.timeline, ...progress.moments].sort((a, b) => a.at - b.at),
       chaosDelays: describeDelays(notified.facts.delays),
-      logDir: this.logDir,
+      runDir: this.runDir,
     };
     const report = renderReport(summary, findings);
     writeFileSync(join(this.runDir, 'report.txt'), report);
@@ -265,4 +269,16 @@ function settledFinding(settles: Array<{ what: string; outcome: SettleOutcome }>
   const behind = Object.entries(failed[failed.length - 1]?.outcome.lags ?? {}).filter(([, lag]) => lag !== 0).map(([service]) => service);
   const info = behind.flatMap((service) => lastLogLines(service).map((line) => `last log line of ${line}`));
   return { name: 'not settled', says: 'The system settles: every group at lag 0, the directory serving, nothing pending, every instance ready.', count: violations.length, examples: violations, info };
+}
+
+/** Every message about each customer, in the oracle's order: what a human needs to see why the directory differs. */
+function evidenceOf(customerIds: string[], entries: Entry[]): string {
+  const wanted = new Set(customerIds);
+  const lines = customerIds.length ? [`The directory differs from the fold for: ${customerIds.join(', ')}. Their messages, in the oracle's order:`] : ['The directory agreed with the fold for every customer.'];
+  for (const { entry, envelope } of check.readEntries(entries)) {
+    const customerId = (envelope?.data as { customerId?: string } | undefined)?.customerId;
+    if (!envelope || !customerId || !wanted.has(customerId)) continue;
+    lines.push(`${customerId} ${envelope.time} ${entry.topic}[${entry.partition}]@${entry.offset} ${envelope.type} ${envelope.id} cause ${envelope.causationid ?? '-'} ${JSON.stringify(envelope.data)}`);
+  }
+  return lines.join('\n') + '\n';
 }

@@ -19,7 +19,8 @@ export interface RunSummary {
   settles: Array<{ what: string; outcome: SettleOutcome }>;
   timeline: ChaosMoment[];
   chaosDelays: string;
-  logDir: string;
+  /** Where the services' logs, report.txt and evidence.txt are kept. */
+  runDir: string;
 }
 
 /** Every invariant's finding, by name. */
@@ -92,7 +93,7 @@ export function renderReport(run: RunSummary, findings: Findings): string {
     'timeline:',
     ...run.timeline.map((m) => `  ${seconds(m.at)}  ${m.what}`),
     '',
-    `service logs: ${run.logDir}`,
+    `service logs, this report and evidence.txt (the messages of each customer the directory got wrong): ${run.runDir}`,
   ];
   return lines.join('\n');
 }

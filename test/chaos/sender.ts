@@ -29,12 +29,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The upstream systems' producer: each message is sent on its own (acks from all replicas) so
  * its partition and offset are known, keyed as the contract says (customer, or partner), with or
  * without the CloudEvents content-type header. A send that fails (the broker is restarting) is
- * tried again a few times; what still fails is recorded as unsent.
+ * tried again a few times; what still fails is recorded as unsent, and three of those in a row
+ * end the run (the broker is gone: waiting on would only make the run hang).
  */
 export class Sender {
   readonly sent: Sent[] = [];
   readonly unsent: Array<{ what: string; error: string }> = [];
   private readonly producer: Producer;
+  private failuresInARow = 0;
 
   constructor(private readonly settings: KafkaSettings) {
     this.producer = createKafka(settings, '-upstream').producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
@@ -52,10 +54,12 @@ export class Sender {
         const [metadata] = await this.producer.send({ topic: physicalTopic(this.settings, topic), acks: -1, messages: [message] });
         const sent: Sent = { ...record, phase, topic, partition: metadata.partition, offset: String(metadata.baseOffset), sentAt: now.getTime(), ...(released ? { released } : {}) };
         this.sent.push(sent);
+        this.failuresInARow = 0;
         return sent;
       } catch (error) {
         if (attempt >= 4) {
           this.unsent.push({ what: record.type ?? record.description ?? 'message', error: (error as Error).message });
+          if (++this.failuresInARow >= 3) throw new Error(`the broker does not take messages any more (${this.failuresInARow} sends in a row failed): ${(error as Error).message}`);
           return undefined;
         }
         await sleep(2_000);
