@@ -12,7 +12,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * directory's own views render from the oracle's fold. A 503 (rebuilding) is asked again a few
  * times, then counted as a difference like any other.
  */
-export async function compareDirectory(directoryUrl: string, history: History, timeoutMs: number, concurrency = 8): Promise<{ finding: Finding; customers: string[] }> {
+export async function compareDirectory(directoryUrl: string, history: History, timeoutMs: number, concurrency = 8): Promise<Finding> {
   const customerIds = [...history.customers.keys()].sort();
   const deadline = Date.now() + timeoutMs;
   const violations: string[] = [];
@@ -44,8 +44,9 @@ export async function compareDirectory(directoryUrl: string, history: History, t
     count: violations.length,
     examples: spread(violations),
     info: [`${customerIds.length} customers × 3 views compared; differing: resellers ${byView.resellers}, subscriptions ${byView.subscriptions}, requests ${byView.requests}`],
+    customers: [...differing].sort(),
   };
-  return { finding, customers: [...differing].sort() };
+  return finding;
 }
 
 /** One GET, a 503 asked again; nothing asked at all once the deadline has passed (status 0). */

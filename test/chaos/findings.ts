@@ -6,12 +6,15 @@ export interface Finding {
   count: number;
   examples: string[];
   info: string[];
+  /** The customers the violations are about, for evidence.txt. */
+  customers: string[];
 }
 
 const EXAMPLES = 5;
 
-export function finding(name: string, says: string, violations: string[], info: string[] = []): Finding {
-  return { name, says, count: violations.length, examples: violations.slice(0, EXAMPLES), info };
+export function finding(name: string, says: string, violations: string[], info: string[] = [], customers: Array<string | undefined> = []): Finding {
+  const about = [...new Set(customers.filter((c): c is string => !!c))];
+  return { name, says, count: violations.length, examples: violations.slice(0, EXAMPLES), info, customers: about };
 }
 
 /** "a 3 of 10, b 1 of 4": how many of each kind, out of how many there were. */

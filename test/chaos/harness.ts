@@ -17,7 +17,7 @@ import { Observed } from './observed';
 import { buildIfStale, freePorts, pruneFinishedRuns, redisAnswers, within } from './local-infra';
 import { Entry, History, mergeByTime } from './oracle';
 import { Random } from './random';
-import { Findings, renderReport, RunSummary } from './report';
+import { allFindings, Findings, renderReport, RunSummary } from './report';
 import { Sender } from './sender';
 import { GroupTopics, settle, SettleOutcome } from './settle';
 import { Progress, runStream } from './stream';
@@ -179,12 +179,10 @@ export class ChaosRun {
     const consumers = new Map<string, string[]>();
     for (const service of SERVICES) for (const topic of groupTopics.of(`${this.world.namespace}${service}`)) consumers.set(topic, [...(consumers.get(topic) ?? []), service]);
     const notified = notifications(history, this.receivers.receipts, this.receivers.hangs, hangingParty);
-    const directory = await compareDirectory(supervisor.urlOf('directory-service#1'), history, 180_000);
-    // The topics go with the broker: keep the history of each customer the directory got wrong.
-    writeFileSync(join(this.runDir, 'evidence.txt'), evidenceOf(directory.customers.slice(0, 30), mergeByTime(entries)));
+
     const findings: Findings = {
       settled: settledFinding(settles, await this.readiness(), (service) => INSTANCES.filter((l) => l.startsWith(`${service}#`)).map((l) => `${l}: ${supervisor.tail(l, 1).slice(0, 300)}`)),
-      differences: directory.finding,
+      differences: await compareDirectory(supervisor.urlOf('directory-service#1'), history, 180_000),
       conflictingDuplicates: check.conflictingDuplicates(reads),
       decidedTwice: check.requestsDecidedTwice(reads),
       notificationsDoubled: notified.doubled,
@@ -216,6 +214,8 @@ export class ChaosRun {
       chaosDelays: describeDelays(notified.facts.delays),
       runDir: this.runDir,
     };
+    // The topics go with the broker: keep the messages of the customers each broken invariant is about.
+    writeFileSync(join(this.runDir, 'evidence.txt'), evidenceOf(allFindings(findings), mergeByTime(entries)));
     const report = renderReport(summary, findings);
     writeFileSync(join(this.runDir, 'report.txt'), report);
     return { report, findings };
@@ -268,17 +268,21 @@ function settledFinding(settles: Array<{ what: string; outcome: SettleOutcome }>
   const violations = [...failed.map((s) => `${s.what}: ${s.outcome.how}; lag ${JSON.stringify(s.outcome.lags)}`), ...notReady.map((n) => `not ready at the end: ${n}`)];
   const behind = Object.entries(failed[failed.length - 1]?.outcome.lags ?? {}).filter(([, lag]) => lag !== 0).map(([service]) => service);
   const info = behind.flatMap((service) => lastLogLines(service).map((line) => `last log line of ${line}`));
-  return { name: 'not settled', says: 'The system settles: every group at lag 0, the directory serving, nothing pending, every instance ready.', count: violations.length, examples: violations, info };
+  return { name: 'not settled', says: 'The system settles: every group at lag 0, the directory serving, nothing pending, every instance ready.', count: violations.length, examples: violations, info, customers: [] };
 }
 
-/** Every message about each customer, in the oracle's order: what a human needs to see why the directory differs. */
-function evidenceOf(customerIds: string[], entries: Entry[]): string {
-  const wanted = new Set(customerIds);
-  const lines = customerIds.length ? [`The directory differs from the fold for: ${customerIds.join(', ')}. Their messages, in the oracle's order:`] : ['The directory agreed with the fold for every customer.'];
+/** For each broken invariant, every message about (at most 10 of) the customers it is about, in the oracle's order. */
+function evidenceOf(findings: Finding[], entries: Entry[]): string {
+  const byCustomer = new Map<string, string[]>();
   for (const { entry, envelope } of check.readEntries(entries)) {
     const customerId = (envelope?.data as { customerId?: string } | undefined)?.customerId;
-    if (!envelope || !customerId || !wanted.has(customerId)) continue;
-    lines.push(`${customerId} ${envelope.time} ${entry.topic}[${entry.partition}]@${entry.offset} ${envelope.type} ${envelope.id} cause ${envelope.causationid ?? '-'} ${JSON.stringify(envelope.data)}`);
+    if (!envelope || !customerId) continue;
+    const lines = byCustomer.get(customerId) ?? [];
+    lines.push(`  ${envelope.time} ${entry.topic}[${entry.partition}]@${entry.offset} ${envelope.type} ${envelope.id} cause ${envelope.causationid ?? '-'} ${JSON.stringify(envelope.data)}`);
+    byCustomer.set(customerId, lines);
   }
-  return lines.join('\n') + '\n';
+  const sections = findings
+    .filter((f) => f.count > 0 && f.customers.length > 0)
+    .flatMap((f) => [`== ${f.name}: ${f.count}`, ...f.customers.slice(0, 10).flatMap((c) => [`-- ${c}`, ...(byCustomer.get(c) ?? ['  (no message)'])])]);
+  return `${sections.length ? sections.join('\n') : 'No invariant broke.'}\n`;
 }

@@ -46,6 +46,7 @@ export function conflictingDuplicates(reads: Read[]): Finding {
   const violations: string[] = [];
   let identical = 0;
   const restamped: string[] = [];
+  const customers: string[] = [];
   for (const [id, copies] of byId) {
     if (copies.length < 2) continue;
     const contents = new Set(copies.map((c) => c.content));
@@ -53,6 +54,7 @@ export function conflictingDuplicates(reads: Read[]): Finding {
     if (contents.size > 1) {
       const [a, b] = [...contents].map((c) => JSON.parse(c));
       violations.push(`${id} (${String(a.type)}) at ${where}: ${firstDifference(a, b)}`);
+      customers.push(a.data?.customerId);
     } else if (new Set(copies.map((c) => c.time)).size > 1) {
       restamped.push(`${id} (${JSON.parse(copies[0].content).type}) at ${where}: time ${copies.map((c) => c.time).join(' / ')}`);
     } else identical++;
@@ -60,7 +62,7 @@ export function conflictingDuplicates(reads: Read[]): Finding {
   return finding('conflicting duplicates', 'No output event id is emitted twice with different content (envelope `time` aside).', violations, [
     `${identical} ids emitted more than once with identical content (at-least-once, harmless)`,
     `${restamped.length} ids emitted again with the same content but another envelope time${restamped.length ? `, e.g. ${restamped.slice(0, 2).join('; ')}` : ''}`,
-  ]);
+  ], customers);
 }
 
 // --- no request established twice, none with two outcomes ------------------------------------
@@ -100,7 +102,7 @@ export function unanswered(reads: Read[], sent: Sent[]): Finding {
   const violations = missing.map((s) => `${s.type} ${s.id} for ${s.customerId} (${s.topic}[${s.partition}]@${s.offset}, sent ${new Date(s.sentAt).toISOString()}) has no answer`);
   const info = [`${sent.filter((s) => s.kind === 'command').length} commands sent`];
   if (missing.length) info.push(`unanswered by type: ${countsOf(missing.map((s) => s.type!))}; by customer: ${countsOf(missing.map((s) => s.customerId ?? '?'))}`);
-  return finding('unanswered commands', 'Every valid command gets an answer (an event caused by it).', violations, info);
+  return finding('unanswered commands', 'Every valid command gets an answer (an event caused by it).', violations, info, missing.map((s) => s.customerId));
 }
 
 export function validDeadLettered(reads: Read[], sent: Sent[], namespace: string): Finding {
@@ -162,6 +164,7 @@ export function staleRefusals(reads: Read[]): Finding {
   }
   const violations: string[] = [];
   const reasons: string[] = [];
+  const customers: string[] = [];
   const judged = new Set<string>();
   for (const { envelope } of reads) {
     if (!envelope || (envelope.type !== 'ConsentRejected' && envelope.type !== 'RequestRejected') || judged.has(envelope.id)) continue;
@@ -197,10 +200,11 @@ export function staleRefusals(reads: Read[]): Finding {
     })();
     if (knew) {
       reasons.push(d.reason);
+      customers.push(d.customerId);
       violations.push(`${d.command} for ${d.customerId}${d.requestId ? ` request ${d.requestId}` : ''}${d.resellerId ? ` reseller ${d.resellerId}` : ''} refused ${d.reason}, but ${knew}`);
     }
   }
-  return finding('stale refusals', 'No command is refused for want of what was on the topics well before it was sent.', violations, reasons.length ? [`by reason: ${countsOf(reasons)}`] : []);
+  return finding('stale refusals', 'No command is refused for want of what was on the topics well before it was sent.', violations, reasons.length ? [`by reason: ${countsOf(reasons)}`] : [], customers);
 }
 
 // --- every malformed message in the dead letters ------------------------------------------

@@ -35,10 +35,14 @@ export function notifications(history: History, receipts: Receipt[], hangs: Hang
   }
   const toHanging = expected.filter((n) => n.recipient.partyId === hangingPartyId);
   const lostKinds: string[] = [];
+  const lostCustomers: string[] = [];
   for (const n of expected) {
     if (n.recipient.partyId === hangingPartyId) continue;
     const got = byKey.get(`${n.eventId}/${n.recipient.partyId}`) ?? [];
-    if (got.length === 0) lostKinds.push(`${n.eventType} to ${n.recipient.party}`);
+    if (got.length === 0) {
+      lostKinds.push(`${n.eventType} to ${n.recipient.party}`);
+      lostCustomers.push(n.customerId);
+    }
     if (got.length === 0) lost.push(`${n.eventType} ${n.eventId} (${n.eventTime}) to ${n.recipient.party} ${n.recipient.partyId}: never received`);
     const ids = new Set(got.map((r) => r.webhookId));
     if (ids.size > 1) doubled.push(`${n.eventType} ${n.eventId} to ${n.recipient.partyId} came under ${ids.size} webhook-ids: ${[...ids].join(', ')}`);
@@ -57,7 +61,7 @@ export function notifications(history: History, receipts: Receipt[], hangs: Hang
       `${expected.length} webhook notifications called for (${toHanging.length} to the hanging endpoint); ${receipts.length} received, ${redelivered} of them again under a key already received (allowed: at-least-once)`,
       `hanging endpoint: ${hangs.length} attempts, ${failedToHanging} NotificationFailed; ${reminders} expiry reminders received (none is due in a run this short)`,
       ...(lostKinds.length ? [`never received, by kind (of those called for): ${ofKinds(lostKinds, expected.map((n) => `${n.eventType} to ${n.recipient.party}`))}`] : []),
-    ]),
+    ], lostCustomers),
     doubled: finding('notifications doubled or wrong', 'Each notification comes under one stable idempotency key (webhook-id), signed, and only those the events call for are sent.', doubled),
     facts: { hanging: { expected: toHanging.length, attempts: hangs.length, failed: failedToHanging }, delays },
   };

@@ -93,7 +93,7 @@ export function renderReport(run: RunSummary, findings: Findings): string {
     'timeline:',
     ...run.timeline.map((m) => `  ${seconds(m.at)}  ${m.what}`),
     '',
-    `service logs, this report and evidence.txt (the messages of each customer the directory got wrong): ${run.runDir}`,
+    `service logs, this report and evidence.txt (the messages of the customers each broken invariant is about): ${run.runDir}`,
   ];
   return lines.join('\n');
 }
