@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@mp/contracts';
+import { KafkaMessageContext } from '@mp/messaging';
 import { CustomerEvent, LifecycleEventTypes, recipientsOf } from '@mp/domain';
 import { StateProjector } from '@mp/state';
 import { NotificationOutbox } from './delivery/notification-outbox';
@@ -17,8 +18,8 @@ export class NotificationLifecycleMessageController {
   ) {}
 
   @EventPattern([...LifecycleEventTypes])
-  async onLifecycleEvent(@Payload() envelope: CloudEvent): Promise<void> {
-    const customer = await this.projector.applyCustomerEvent(envelope);
+  async onLifecycleEvent(@Payload() envelope: CloudEvent, @Ctx() context: KafkaMessageContext): Promise<void> {
+    const customer = await this.projector.applyCustomerEvent(envelope, context.isReplay());
     const recipients = recipientsOf(eventOf(envelope), customer);
     // Filed again on a redelivery: the queue and the delivery log keep it from going out twice.
     await this.outbox.file(envelope, customer, recipients);

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@mp/contracts';
+import { KafkaMessageContext } from '@mp/messaging';
 import { CustomerReferenceTypes, PartnerEventTypes } from '@mp/domain';
 import { StateProjector } from '@mp/state';
 import { NotificationOutbox } from './delivery/notification-outbox';
@@ -18,14 +19,14 @@ export class NotificationReferenceDataMessageController {
   ) {}
 
   @EventPattern([...PartnerEventTypes])
-  async onPartnerEvent(@Payload() envelope: CloudEvent): Promise<void> {
-    const partner = await this.projector.applyPartnerEvent(envelope);
+  async onPartnerEvent(@Payload() envelope: CloudEvent, @Ctx() context: KafkaMessageContext): Promise<void> {
+    const partner = await this.projector.applyPartnerEvent(envelope, context.isReplay());
     if (envelope.type === 'PartnerRegistered') await this.outbox.registered(partnerParty(partner.partnerId));
   }
 
   @EventPattern([...CustomerReferenceTypes])
-  async onCustomerEvent(@Payload() envelope: CloudEvent): Promise<void> {
-    const customer = await this.projector.applyCustomerEvent(envelope);
+  async onCustomerEvent(@Payload() envelope: CloudEvent, @Ctx() context: KafkaMessageContext): Promise<void> {
+    const customer = await this.projector.applyCustomerEvent(envelope, context.isReplay());
     if (envelope.type === 'CustomerRegistered') await this.outbox.registered(customerParty(customer.customerId));
   }
 }

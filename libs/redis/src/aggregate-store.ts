@@ -148,12 +148,13 @@ export class AggregateStore<S> {
    * seen changes nothing, but its derived indexes are written again.
    *
    * `skipUnchanged`: for folds, which are idempotent, a step that changes nothing writes nothing
-   * (a service folding back its own events, a replay).
+   * (a service folding back its own events, a replay). `replay`: folded even if seen, in its place
+   * of a history consumed again.
    */
-  update(id: string, messageId: string, step: (state: S) => S, { skipUnchanged = false, alsoSeen = [] as string[] } = {}): Promise<S> {
+  update(id: string, messageId: string, step: (state: S) => S, { skipUnchanged = false, alsoSeen = [] as string[], replay = false } = {}): Promise<S> {
     return this.exclusive(id, async () => {
       const loaded = await this.load(id, messageId);
-      if (loaded.seen) {
+      if (loaded.seen && !replay) {
         await this.repair(id, loaded.state);
         return loaded.state;
       }

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@mp/contracts';
+import { KafkaMessageContext } from '@mp/messaging';
 import { LifecycleEventTypes } from '@mp/domain';
 import { StateProjector } from './state-projector';
 
@@ -10,7 +11,7 @@ export class LifecycleEventsMessageController {
   constructor(private readonly projector: StateProjector) {}
 
   @EventPattern([...LifecycleEventTypes])
-  async onLifecycleEvent(@Payload() envelope: CloudEvent): Promise<void> {
-    await this.projector.applyCustomerEvent(envelope);
+  async onLifecycleEvent(@Payload() envelope: CloudEvent, @Ctx() context: KafkaMessageContext): Promise<void> {
+    await this.projector.applyCustomerEvent(envelope, context.isReplay());
   }
 }

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@mp/contracts';
+import { KafkaMessageContext } from '@mp/messaging';
 import { CustomerReferenceTypes, PartnerEventTypes } from '@mp/domain';
 import { StateProjector } from './state-projector';
 
@@ -10,12 +11,12 @@ export class ReferenceDataMessageController {
   constructor(private readonly projector: StateProjector) {}
 
   @EventPattern([...PartnerEventTypes])
-  async onPartnerEvent(@Payload() envelope: CloudEvent): Promise<void> {
-    await this.projector.applyPartnerEvent(envelope);
+  async onPartnerEvent(@Payload() envelope: CloudEvent, @Ctx() context: KafkaMessageContext): Promise<void> {
+    await this.projector.applyPartnerEvent(envelope, context.isReplay());
   }
 
   @EventPattern([...CustomerReferenceTypes])
-  async onCustomerEvent(@Payload() envelope: CloudEvent): Promise<void> {
-    await this.projector.applyCustomerEvent(envelope);
+  async onCustomerEvent(@Payload() envelope: CloudEvent, @Ctx() context: KafkaMessageContext): Promise<void> {
+    await this.projector.applyCustomerEvent(envelope, context.isReplay());
   }
 }

@@ -18,10 +18,15 @@ export class StateProjector {
     @Inject(KAFKA_SETTINGS) private readonly kafka: KafkaSettings,
   ) {}
 
-  applyCustomerEvent(envelope: CloudEvent): Promise<CustomerState> {
+  /**
+   * `replay`: consumed again to rebuild a lost state (`KafkaMessageContext.isReplay()`): folded
+   * even if seen, since what was folded between the loss and its discovery must be folded again
+   * in its place in the history (a snapshot folded early would be overwritten by older ones).
+   */
+  applyCustomerEvent(envelope: CloudEvent, replay = false): Promise<CustomerState> {
     const event = { id: envelope.id, time: envelope.time, type: envelope.type, data: envelope.data } as CustomerEvent;
     const alsoSeen = envelope.source === this.kafka.service && envelope.causationid ? [envelope.causationid] : [];
-    return this.customers.update(event.data.customerId, envelope.id, (state) => evolve(state, event), { skipUnchanged: true, alsoSeen });
+    return this.customers.update(event.data.customerId, envelope.id, (state) => evolve(state, event), { skipUnchanged: true, alsoSeen, replay });
   }
 
   /**
@@ -33,8 +38,8 @@ export class StateProjector {
     await this.customers.update(envelope.data.customerId, envelope.id, (state) => state, { skipUnchanged: true, alsoSeen: [envelope.causationid] });
   }
 
-  applyPartnerEvent(envelope: CloudEvent): Promise<PartnerState> {
+  applyPartnerEvent(envelope: CloudEvent, replay = false): Promise<PartnerState> {
     const message = { type: envelope.type, data: envelope.data } as PartnerMessage;
-    return this.partners.update(partnerIdOf(message), envelope.id, (state) => evolvePartner(state, message), { skipUnchanged: true });
+    return this.partners.update(partnerIdOf(message), envelope.id, (state) => evolvePartner(state, message), { skipUnchanged: true, replay });
   }
 }

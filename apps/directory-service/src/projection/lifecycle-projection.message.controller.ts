@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@mp/contracts';
+import { KafkaMessageContext } from '@mp/messaging';
 import { LifecycleEventTypes } from '@mp/domain';
 import { StateProjector } from '@mp/state';
 import { DirectoryIndexes } from '../indexes/directory-indexes';
@@ -22,8 +23,8 @@ export class LifecycleProjectionMessageController {
   ) {}
 
   @EventPattern([...LifecycleEventTypes])
-  async onLifecycleEvent(@Payload() envelope: CloudEvent): Promise<void> {
-    const state = await this.projector.applyCustomerEvent(envelope);
+  async onLifecycleEvent(@Payload() envelope: CloudEvent, @Ctx() context: KafkaMessageContext): Promise<void> {
+    const state = await this.projector.applyCustomerEvent(envelope, context.isReplay());
     await this.indexes.apply(indexWritesFor(envelope.type, envelope.data as { customerId: string }, state));
   }
 }
