@@ -16,6 +16,8 @@ env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 // A local run is a sandbox: its clock can be moved (the demo does), see libs/platform/src/sandbox-clock.ts.
 env.SANDBOX_CLOCK ??= 'true';
 env.SCHEDULER_INTERVAL_MS ??= '1000';
+// A sandbox answers refusals for what is unknown sooner than production's 15 s (the demo shows one).
+env.COMMAND_WAIT_SECONDS ??= '5';
 if (!env.WEBHOOK_SECRET) {
   env.WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
   console.log(`[start] WEBHOOK_SECRET not set: using a fresh one for this run: ${env.WEBHOOK_SECRET}`);

@@ -26,7 +26,7 @@ describe('losing Redis while the system runs', () => {
     // A refusal changes no state; decided again on a rebuilt state it would come out otherwise,
     // as the stranger is made an admin afterwards.
     const stranger = { userId: world.id('stranger') };
-    expect((await upstream.approve({ requestId: 'r-2', customerId, approvedBy: stranger })).data).toMatchObject({ reason: 'NOT_CUSTOMER_ADMIN' });
+    expect((await e2e.afterTheWait(upstream.approve({ requestId: 'r-2', customerId, approvedBy: stranger }))).data).toMatchObject({ reason: 'NOT_CUSTOMER_ADMIN' });
     await probe.publish('CustomerAdminAdded', { customerId, userId: stranger.userId });
     await e2e.system.settled();
     const before = await eventually('the directory to answer', async () => {

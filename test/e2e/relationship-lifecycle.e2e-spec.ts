@@ -87,11 +87,11 @@ describe('the relationship lifecycle, end to end', () => {
     const customerId = await newCustomer();
     const newcomer = { userId: world.id('newcomer') };
     await upstream.request({ requestId: 'a-1', customerId, resellerId: reseller, services: ['Azure'], requestedBy: agent });
-    expect((await upstream.approve({ requestId: 'a-1', customerId, approvedBy: newcomer })).data.reason).toBe('NOT_CUSTOMER_ADMIN');
+    expect((await e2e.afterTheWait(upstream.approve({ requestId: 'a-1', customerId, approvedBy: newcomer }))).data.reason).toBe('NOT_CUSTOMER_ADMIN');
     await probe.publish('CustomerAdminAdded', { customerId, userId: newcomer.userId });
     await probe.publish('CustomerAdminRemoved', { customerId, userId: admin.userId });
     await e2e.system.settled();
-    const refused = await upstream.command('DeclineRequest', { requestId: 'a-1', customerId, declinedBy: admin }, ['RequestDeclined', 'ConsentRejected']);
+    const refused = await e2e.afterTheWait(upstream.command('DeclineRequest', { requestId: 'a-1', customerId, declinedBy: admin }, ['RequestDeclined', 'ConsentRejected']));
     expect(refused.data.reason).toBe('NOT_CUSTOMER_ADMIN');
     expect((await upstream.approve({ requestId: 'a-1', customerId, approvedBy: newcomer })).type).toBe('RelationshipEstablished');
     await e2e.system.mailsTo(emailOf(customerId), 'RelationshipRequested');

@@ -63,7 +63,7 @@ describe('relationship requests, end to end', () => {
 
     // Someone who is not an admin cannot consent.
     await probe.publish('ApproveRequest', { requestId: 'r-1', customerId, approvedBy: { userId: 'stranger' } });
-    const refused = await probe.waitForEvent('ConsentRejected', forRequest('r-1'));
+    const refused = await e2e.afterTheWait(probe.waitForEvent('ConsentRejected', forRequest('r-1')));
     expect(refused.data).toMatchObject({ reason: 'NOT_CUSTOMER_ADMIN', actor: { userId: 'stranger' } });
 
     await probe.publish('ApproveRequest', { requestId: 'r-1', customerId, approvedBy: admin });

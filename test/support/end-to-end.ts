@@ -28,8 +28,20 @@ export function endToEnd(label: string) {
     await world.cleanup();
   });
 
+  /**
+   * The answer to a command that waits for what it names (DESIGN §7): once the system has taken
+   * the command in, the clock is moved past the wait, and the refusal comes.
+   */
+  async function afterTheWait<T>(answer: Promise<T>): Promise<T> {
+    const running = system!;
+    await running.settled();
+    running.clock.set(new Date(running.clock.now().getTime() + Number(process.env.COMMAND_WAIT_SECONDS) * 1000));
+    return answer;
+  }
+
   return {
     world,
+    afterTheWait,
     probe,
     receiver,
     upstream: new Upstream(probe),

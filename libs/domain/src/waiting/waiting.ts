@@ -4,13 +4,14 @@ import type { Outgoing } from '../outgoing';
 
 /**
  * Refusals that may only mean "not folded yet": the customer, the reseller or the request a
- * command names arrives on another topic (reference data, another service's events), and no
- * order holds between two topics, least of all after a restart or behind a backlog. A decision
+ * command names, or the admin it acts as, arrives on another topic (reference data, another
+ * service's events), and no order holds between two topics, least of all after a restart or
+ * behind a backlog. A decision
  * must never depend on which topic happened to be read first, so a command refused for one of
  * these reasons waits (DESIGN §7) and is decided again as the state grows, for at most
  * `waitMs`; only then is the refusal final.
  */
-export const WAITABLE_REASONS: ReadonlySet<string> = new Set(['CUSTOMER_UNKNOWN', 'RESELLER_UNKNOWN', 'REQUEST_NOT_FOUND']);
+export const WAITABLE_REASONS: ReadonlySet<string> = new Set(['CUSTOMER_UNKNOWN', 'RESELLER_UNKNOWN', 'REQUEST_NOT_FOUND', 'NOT_CUSTOMER_ADMIN']);
 
 export interface WaitPolicy {
   /** How long a command waits for what it names before its refusal is final (`COMMAND_WAIT_SECONDS`). */
