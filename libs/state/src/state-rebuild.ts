@@ -82,6 +82,10 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
 
   async assigned(assignment: Record<string, number[]>): Promise<void> {
     this.assignment = assignment;
+    // Partitions gone to another instance are its to finish: waiting on them here would hold forever.
+    const own = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => key(topic, partition))));
+    for (const k of [...this.catchingUp.keys()]) if (!own.has(k)) this.catchingUp.delete(k);
+    for (const k of [...this.replayUntil.keys()]) if (!own.has(k)) this.replayUntil.delete(k);
     // Held at once, before the first fetch: the check below lets them go if the state is built.
     this.hold(true);
     await this.check();
