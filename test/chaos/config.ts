@@ -1,4 +1,3 @@
-import { defaultWaitPolicy } from '@mp/domain';
 import { Random } from './random';
 
 /**
@@ -45,6 +44,9 @@ export interface ChaosConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** How long a command waits for what it names in a chaos run, unless COMMAND_WAIT_SECONDS says otherwise. */
+const CHAOS_COMMAND_WAIT_SECONDS = 60;
+
 function num(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -77,7 +79,9 @@ export function chaosConfigFromEnv(env: Env = process.env): ChaosConfig {
     settleTimeoutMs,
     quietMs: 15_000,
     stuckMs: 60_000,
-    commandWaitMs: env.COMMAND_WAIT_SECONDS ? num(env, 'COMMAND_WAIT_SECONDS', 60) * 1000 : defaultWaitPolicy.waitMs,
+    // Longer than production's default: a command may wait through a kill, the 8 s takeover, a
+    // broker restart and a rebuild after the Redis wipe, one after the other.
+    commandWaitMs: num(env, 'COMMAND_WAIT_SECONDS', CHAOS_COMMAND_WAIT_SECONDS) * 1000,
     delayBudgetMs: num(env, 'CHAOS_DELAY_BUDGET_MS', 5_000),
     calmRequests: full ? 24 : 12,
     webhook: { timeoutMs: 2_000, maxAttempts: 3, backoffMs: 250 },

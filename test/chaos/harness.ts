@@ -116,7 +116,7 @@ export class ChaosRun {
       WEBHOOK_BACKOFF_MS: String(webhook.backoffMs),
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost',
       AUTH_DISABLED: 'true',
-      ...(process.env.COMMAND_WAIT_SECONDS ? { COMMAND_WAIT_SECONDS: process.env.COMMAND_WAIT_SECONDS } : {}),
+      COMMAND_WAIT_SECONDS: String(this.config.commandWaitMs / 1000),
     };
   }
 

@@ -19,7 +19,7 @@ Needs Java 17+ with the Kafka jars (bash scripts/kafka-broker.sh fetch) for the 
 and Redis on REDIS_URL (default redis://127.0.0.1:6379). Its report is printed and kept in
 .cache/chaos/<run>/report.txt with the services' logs when an invariant fails.`;
 
-const env = { ...process.env };
+const env = { ...process.env, CHAOS_RUN: '1' };
 const args = process.argv.slice(2);
 const valued = { '--seed': 'CHAOS_SEED', '--commands': 'CHAOS_COMMANDS', '--rate': 'CHAOS_RATE', '--kills': 'CHAOS_KILLS' };
 for (let i = 0; i < args.length; i++) {
