@@ -1,7 +1,7 @@
 import { EXPIRY_REMINDER_TYPE } from '@mp/domain';
 import { add, finding, Finding, ofKinds, push } from './findings';
 import type { Read } from './invariants';
-import type { History } from './oracle';
+import { History, outcomeKey } from './oracle';
 import type { Hang, Receipt } from './webhook-receivers';
 
 export interface NotificationFacts {
@@ -37,13 +37,18 @@ export function notifications(history: History, receipts: Receipt[], hangs: Hang
   const lostKinds: string[] = [];
   const lostCustomers: string[] = [];
   for (const n of expected) {
+    // Every notification ends as an outcome on the topic, the hanging endpoint's as NotificationFailed.
+    if (!history.outcomes.has(outcomeKey(n.eventId, n.recipient.partyId))) {
+      lost.push(`${n.eventType} ${n.eventId} (${n.eventTime}) to ${n.recipient.party} ${n.recipient.partyId}: no NotificationDelivered or NotificationFailed`);
+      lostCustomers.push(n.customerId);
+    }
     if (n.recipient.partyId === hangingPartyId) continue;
     const got = byKey.get(`${n.eventId}/${n.recipient.partyId}`) ?? [];
     if (got.length === 0) {
       lostKinds.push(`${n.eventType} to ${n.recipient.party}`);
       lostCustomers.push(n.customerId);
+      lost.push(`${n.eventType} ${n.eventId} (${n.eventTime}) to ${n.recipient.party} ${n.recipient.partyId}: never received`);
     }
-    if (got.length === 0) lost.push(`${n.eventType} ${n.eventId} (${n.eventTime}) to ${n.recipient.party} ${n.recipient.partyId}: never received`);
     const ids = new Set(got.map((r) => r.webhookId));
     if (ids.size > 1) doubled.push(`${n.eventType} ${n.eventId} to ${n.recipient.partyId} came under ${ids.size} webhook-ids: ${[...ids].join(', ')}`);
   }
@@ -57,7 +62,7 @@ export function notifications(history: History, receipts: Receipt[], hangs: Hang
   const failedToHanging = [...history.outcomes.values()].filter((o) => o.type === 'NotificationFailed' && o.data.recipient.partyId === hangingPartyId).length;
   const delays = receipts.filter((r) => r.eventTime && r.eventType !== EXPIRY_REMINDER_TYPE && r.partyId !== hangingPartyId).map((r) => r.receivedAt - Date.parse(r.eventTime!));
   return {
-    lost: finding('notifications lost', 'Every webhook notification the events call for reaches its party, except at the hanging endpoint; none is reported delivered that was not.', lost, [
+    lost: finding('notifications lost', 'Every webhook notification the events call for reaches its party (except at the hanging endpoint) and ends as NotificationDelivered or NotificationFailed; none is reported delivered that was not.', lost, [
       `${expected.length} webhook notifications called for (${toHanging.length} to the hanging endpoint); ${receipts.length} received, ${redelivered} of them again under a key already received (allowed: at-least-once)`,
       `hanging endpoint: ${hangs.length} attempts, ${failedToHanging} NotificationFailed; ${reminders} expiry reminders received (none is due in a run this short)`,
       ...(lostKinds.length ? [`never received, by kind (of those called for): ${ofKinds(lostKinds, expected.map((n) => `${n.eventType} to ${n.recipient.party}`))}`] : []),
