@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { CustomerState, ManualClock, message } from '@mp/domain';
 import { createKafka, EventPublisher, kafkaSettingsFromEnv } from '@mp/messaging';
 import { Loaded, Outbox } from '@mp/redis';
-import { CustomerCommandHandler, CustomerStore } from '@mp/state';
+import { CustomerCommandHandler, CustomerStore, StateRebuild } from '@mp/state';
 import { isolateTestRun } from './support/isolation';
 import { TopicProbe } from './support/topic-probe';
 
@@ -32,7 +32,9 @@ describe('a command handler crashed at each point, then given the command again'
   const settings = kafkaSettingsFromEnv('crash-test');
   const publisher = new EventPublisher(settings, createKafka(settings));
   const store = new CrashingStore(redis, 'crash', () => undefined);
-  const handler = new CustomerCommandHandler(store, publisher, clock, { waitMs: 0 });
+  // Redis holds its state (the loss of Redis is tested end to end in test/e2e/redis-loss.e2e-spec.ts).
+  const stateThere = { lost: async () => false } as StateRebuild;
+  const handler = new CustomerCommandHandler(store, publisher, clock, { waitMs: 0 }, stateThere);
   // A decision whose content depends on the time it is taken, as `RelationshipRequested` does.
   const decide = (customer: CustomerState, now: Date) => [
     message('SubscriptionCancelled', { subscriptionId: `sub-at-${now.toISOString()}`, customerId: customer.customerId }),

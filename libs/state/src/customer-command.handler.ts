@@ -3,6 +3,7 @@ import type { CloudEvent } from '@mp/contracts';
 import { Clock, CustomerEvent, CustomerState, evolve, isCustomerEventType, Outgoing, shouldWait, WaitPolicy, waitsBehind, withoutWaiting, withWaiting } from '@mp/domain';
 import { EventPublisher, Origin } from '@mp/messaging';
 import { CLOCK } from '@mp/platform';
+import { StateRebuild } from './state-rebuild';
 import { CustomerStore } from './stores';
 
 /** What a customer command is decided on: the customer's state and the one clock's now. */
@@ -34,12 +35,19 @@ export class CustomerCommandHandler {
     private readonly publisher: EventPublisher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WAIT_POLICY) private readonly waitPolicy: WaitPolicy,
+    private readonly state: StateRebuild,
   ) {}
 
   handle(command: CommandOrigin, customerId: string, decide: CustomerDecider): Promise<void> {
     return this.customers.exclusive(customerId, async () => {
-      const loaded = await this.customers.load(customerId, command.id);
+      const [loaded, lost] = await Promise.all([this.customers.load(customerId, command.id), this.state.lost()]);
       if (loaded.seen) return this.complete(customerId, command.id, loaded.state, loaded.outbox);
+      // Redis was lost a moment ago and the loss is not noticed yet: no decision on an empty state.
+      // The command waits; the rebuild consumes the commands again and decides it on the whole state.
+      if (lost && command.type !== undefined) {
+        if (!loaded.state.waiting?.[command.id]) await this.customers.save(customerId, loaded, withWaiting(loaded.state, command as CloudEvent, this.clock.now()), []);
+        return;
+      }
 
       const now = this.clock.now();
       const decided = decide(loaded.state, now);
