@@ -33,7 +33,7 @@ describe('a command handler crashed at each point, then given the command again'
   const publisher = new EventPublisher(settings, createKafka(settings));
   const store = new CrashingStore(redis, 'crash', () => undefined);
   // Redis holds its state (the loss of Redis is tested end to end in test/e2e/redis-loss.e2e-spec.ts).
-  const stateThere = { lost: async () => false } as StateRebuild;
+  const stateThere = { stale: async () => false } as StateRebuild;
   const handler = new CustomerCommandHandler(store, publisher, clock, { waitMs: 0 }, stateThere);
   // A decision whose content depends on the time it is taken, as `RelationshipRequested` does.
   const decide = (customer: CustomerState, now: Date) => [

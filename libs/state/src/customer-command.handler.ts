@@ -40,11 +40,12 @@ export class CustomerCommandHandler {
 
   handle(command: CommandOrigin, customerId: string, decide: CustomerDecider): Promise<void> {
     return this.customers.exclusive(customerId, async () => {
-      const [loaded, lost] = await Promise.all([this.customers.load(customerId, command.id), this.state.lost()]);
+      const [loaded, stale] = await Promise.all([this.customers.load(customerId, command.id), this.state.stale()]);
       if (loaded.seen) return this.complete(customerId, command.id, loaded.state, loaded.outbox);
-      // Redis was lost a moment ago and the loss is not noticed yet: no decision on an empty state.
-      // The command waits; the rebuild consumes the commands again and decides it on the whole state.
-      if (lost && command.type !== undefined) {
+      // Redis was lost a moment ago and this instance has not caught up with that yet: no decision
+      // on an empty state. The command waits; the rebuild consumes the commands again and decides
+      // it on the whole state.
+      if (stale && command.type !== undefined) {
         if (!loaded.state.waiting?.[command.id]) await this.customers.save(customerId, loaded, withWaiting(loaded.state, command as CloudEvent, this.clock.now()), []);
         return;
       }

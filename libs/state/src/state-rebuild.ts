@@ -80,6 +80,15 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     return (await this.redis.exists(this.generationKey)) === 0;
   }
 
+  /**
+   * True when the state in Redis is not the one this instance has been building on: its marker
+   * is gone, or another instance found it gone and began a new generation this one has not seen yet.
+   */
+  async stale(): Promise<boolean> {
+    const generation = await this.redis.get(this.generationKey);
+    return this.generation !== undefined && generation !== this.generation;
+  }
+
   async assigned(assignment: Record<string, number[]>): Promise<void> {
     this.assignment = assignment;
     // Partitions gone to another instance are its to finish: waiting on them here would hold forever.
