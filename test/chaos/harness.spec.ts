@@ -5,6 +5,7 @@ import { firstDifference, stableJson } from './findings';
 import { Generator, Outgoing } from './generator';
 import { conflictingDuplicates, readEntries, staleRefusals } from './invariants';
 import { Flaws, malformedMessage } from './malformed';
+import { notifications } from './notification-invariants';
 import { Entry, History, mergeByTime } from './oracle';
 import { Random } from './random';
 
@@ -83,6 +84,29 @@ describe('chaos harness', () => {
       expect(history.expectedViews('cu-1').requests).toMatchObject({ status: 200, body: { requests: [{ requestId: 'rq-1', status: 'declined', indirectProviderId: 'ip-1' }] } });
       expect(history.expectedViews('cu-2').resellers).toEqual({ status: 404 });
       expect(history.expectedWebhooks().map((n) => `${n.eventType}>${n.recipient.partyId}`)).toEqual(['RelationshipRequested>cu-1', 'RequestDeclined>cu-1', 'RequestDeclined>ip-1']);
+    });
+
+    it('counts a notification lost once, whether it was never received, has no outcome on the topic, or both', () => {
+      const registered = entry(Topics.customerEvents, 0, 1, 'CustomerRegistered', { customerId: 'cu-1', name: 'C', country: 'DE', admins: ['adm'], webhookUrl: addresses.urlFor('cu-1') });
+      const event = requested(2);
+      const eventId = JSON.parse(event.value!.toString()).id;
+      const delivered = entry(Topics.notificationEvents, 0, 3, 'NotificationDelivered', {
+        notificationId: 'n-1',
+        eventId,
+        eventType: 'RelationshipRequested',
+        customerId: 'cu-1',
+        recipient: { party: 'customer', partyId: 'cu-1' },
+        channel: 'webhook',
+        target: addresses.urlFor('cu-1'),
+        attempts: 1,
+        deliveredAt: new Date(3).toISOString(),
+      });
+      const receipt = { partyId: 'cu-1', webhookId: 'n-1', eventId, eventType: 'RelationshipRequested', eventTime: new Date(2).toISOString(), receivedAt: 4, signatureOk: true };
+      const lostWith = (entries: Entry[], receipts: (typeof receipt)[]) => notifications(History.of(entries), receipts, [], 'nobody').lost.examples;
+      expect(lostWith([registered, event, delivered], [receipt])).toEqual([]);
+      expect(lostWith([registered, event], [receipt])).toEqual([expect.stringContaining('received, but no NotificationDelivered on the topic')]);
+      expect(lostWith([registered, event, delivered], [])).toEqual([expect.stringContaining('never received (NotificationDelivered on the topic)')]);
+      expect(lostWith([registered, event], [])).toEqual([expect.stringContaining('never received, and no outcome on the topic')]);
     });
 
     it('finds an event id emitted twice with different content, and a refusal of a request that was on the topics before', () => {

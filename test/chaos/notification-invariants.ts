@@ -37,18 +37,19 @@ export function notifications(history: History, receipts: Receipt[], hangs: Hang
   const lostKinds: string[] = [];
   const lostCustomers: string[] = [];
   for (const n of expected) {
-    // Every notification ends as an outcome on the topic, the hanging endpoint's as NotificationFailed.
-    if (!history.outcomes.has(outcomeKey(n.eventId, n.recipient.partyId))) {
-      lost.push(`${n.eventType} ${n.eventId} (${n.eventTime}) to ${n.recipient.party} ${n.recipient.partyId}: no NotificationDelivered or NotificationFailed`);
+    // Every notification is received (but at the hanging endpoint) and ends as an outcome on the topic.
+    const outcome = history.outcomes.get(outcomeKey(n.eventId, n.recipient.partyId));
+    const got = n.recipient.partyId === hangingPartyId ? undefined : (byKey.get(`${n.eventId}/${n.recipient.partyId}`) ?? []);
+    const what = `${n.eventType} ${n.eventId} (${n.eventTime}) to ${n.recipient.party} ${n.recipient.partyId}`;
+    let why: string | undefined;
+    if (got?.length === 0) why = outcome ? `never received (${outcome.type} on the topic)` : 'never received, and no outcome on the topic';
+    else if (!outcome) why = got ? 'received, but no NotificationDelivered on the topic' : 'no NotificationFailed on the topic';
+    if (why) {
+      lost.push(`${what}: ${why}`);
       lostCustomers.push(n.customerId);
+      if (got?.length === 0) lostKinds.push(`${n.eventType} to ${n.recipient.party}`);
     }
-    if (n.recipient.partyId === hangingPartyId) continue;
-    const got = byKey.get(`${n.eventId}/${n.recipient.partyId}`) ?? [];
-    if (got.length === 0) {
-      lostKinds.push(`${n.eventType} to ${n.recipient.party}`);
-      lostCustomers.push(n.customerId);
-      lost.push(`${n.eventType} ${n.eventId} (${n.eventTime}) to ${n.recipient.party} ${n.recipient.partyId}: never received`);
-    }
+    if (!got) continue;
     const ids = new Set(got.map((r) => r.webhookId));
     if (ids.size > 1) doubled.push(`${n.eventType} ${n.eventId} to ${n.recipient.partyId} came under ${ids.size} webhook-ids: ${[...ids].join(', ')}`);
   }
@@ -56,8 +57,9 @@ export function notifications(history: History, receipts: Receipt[], hangs: Hang
   for (const [key, got] of byKey) if (!expectedKeys.has(key)) doubled.push(`${got[0].eventType} ${key}: sent, but the events call for no such notification`);
   for (const outcome of history.outcomes.values()) {
     const d = outcome.data;
-    if (outcome.type !== 'NotificationDelivered' || d.channel !== 'webhook') continue;
-    if (!byKey.has(`${d.eventId}/${d.recipient.partyId}`)) lost.push(`${d.eventType} ${d.eventId} to ${d.recipient.partyId}: reported NotificationDelivered, never received`);
+    const key = `${d.eventId}/${d.recipient.partyId}`;
+    if (outcome.type !== 'NotificationDelivered' || d.channel !== 'webhook' || expectedKeys.has(key)) continue;
+    if (!byKey.has(key)) lost.push(`${d.eventType} ${d.eventId} to ${d.recipient.partyId}: reported NotificationDelivered, never received`);
   }
   const failedToHanging = [...history.outcomes.values()].filter((o) => o.type === 'NotificationFailed' && o.data.recipient.partyId === hangingPartyId).length;
   const delays = receipts.filter((r) => r.eventTime && r.eventType !== EXPIRY_REMINDER_TYPE && r.partyId !== hangingPartyId).map((r) => r.receivedAt - Date.parse(r.eventTime!));
