@@ -75,6 +75,8 @@ describe('command handling', () => {
 
   it('an approval of a request that never comes is refused once its wait is over', async () => {
     const customerId = await newCustomer();
+    // The customer is known: what the approval waits for is only its request.
+    await eventually('the customer to be folded', async () => (await consentStateOf(customerId))?.profile);
     const approval = await probe.publish('ApproveRequest', { requestId: world.id('ghost'), customerId, approvedBy: admin });
     await eventually('the approval to wait', async () => (await consentStateOf(customerId))?.waiting?.[approval.id]);
     // The wait is measured by the injected clock, like every other rule that depends on time.
