@@ -18,7 +18,6 @@ const ERROR_TEXT_MAX = 500;
  * outcome event into a dead letter at its readers (this service's own delivery log among them).
  */
 export function plainErrorText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const plain = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() || 'delivery failed';
   return plain.length > ERROR_TEXT_MAX ? `${plain.slice(0, ERROR_TEXT_MAX - 1)}…` : plain;
 }
