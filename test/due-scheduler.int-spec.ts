@@ -13,7 +13,7 @@ describe('the due scheduler', () => {
   const store = new CustomerStore(redis, 'sched', () => undefined);
   // Two instances of one service: the same keys, each its own scheduler.
   // The state is built (its rebuild is tested end to end in test/e2e/redis-loss.e2e-spec.ts).
-  const built = { rebuilding: () => false } as StateRebuild;
+  const built = { building: () => false } as StateRebuild;
   const instances = [0, 1].map(() => new DueScheduler(store, clock, redis, built, work));
 
   afterAll(async () => {

@@ -61,7 +61,7 @@ export class DueScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   private async pass(): Promise<number> {
     const index = this.customers.dueIndex;
     // No timed decision on a state that is being rebuilt: it would miss what is not folded yet.
-    if (!this.work || !index || this.state.rebuilding() || !(await this.lease.hold())) return 0;
+    if (!this.work || !index || this.state.building() || !(await this.lease.hold())) return 0;
     let handled = 0;
     for (const { id, dueAt } of await index.due(this.clock.now().getTime())) {
       try {

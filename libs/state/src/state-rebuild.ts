@@ -66,13 +66,9 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  /** True while this service's state is being rebuilt anywhere in its group: its answers would be incomplete. */
-  rebuilding(): boolean {
-    return this.commandsHeld || this.catchingUp.size > 0;
-  }
-
+  /** True while this service's state is being built anywhere in its group: its answers would be incomplete. */
   building(): boolean {
-    return this.rebuilding();
+    return this.commandsHeld || this.catchingUp.size > 0;
   }
 
   /** True when Redis no longer holds this service's state (its generation marker is gone). */

@@ -35,7 +35,7 @@ export class RebuildStatus implements OnModuleInit, OnApplicationShutdown {
   /** Seconds a caller should wait before asking again, or undefined when the read models are ready. */
   retryAfterSeconds(now = Date.now()): number | undefined {
     // The read models were lost and are being rebuilt from the topics (DESIGN §7).
-    if (this.state.rebuilding()) return REBUILD_RETRY_AFTER_SECONDS;
+    if (this.state.building()) return REBUILD_RETRY_AFTER_SECONDS;
     if (this.until === undefined) return undefined;
     return Math.max(1, Math.ceil((this.until - now) / 1000));
   }
