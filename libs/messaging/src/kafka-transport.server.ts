@@ -37,6 +37,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   private restarts = 0;
   private restartTimer?: NodeJS.Timeout;
   private keeper?: StateKeeper;
+  /** Per partition (`topic|partition`), the offset past the furthest message this instance has begun to handle. */
+  private readonly begun = new Map<string, bigint>();
 
   constructor(
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
@@ -152,8 +154,14 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     this.keeper = keeper;
   }
 
-  seekToBeginning(topic: string, partition: number): void {
+  /**
+   * Starts a partition over from its first message. The batch in hand stops before its next
+   * message. Returns the offset past every message of the partition this instance has begun to
+   * handle (0 when none): nothing beyond it was handled before the rewind.
+   */
+  seekToBeginning(topic: string, partition: number): bigint {
     this.consumer?.seek({ topic, partition, offset: '0' });
+    return this.begun.get(`${topic}|${partition}`) ?? 0n;
   }
 
   pause(topics: string[]): void {
@@ -169,10 +177,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale()) break;
+        this.noteBegun(batch.topic, batch.partition, message.offset);
         await this.whileBeating(heartbeat, () => this.process(batch.topic, batch.partition, message));
         resolveOffset(message.offset);
         lastHandled = message.offset;
-        this.keeper?.handled(batch.topic, batch.partition, message.offset);
+        // Started over meanwhile: this message comes again in the replay; it says nothing of the replay's progress.
+        if (!isStale()) this.keeper?.handled(batch.topic, batch.partition, message.offset);
         await heartbeat();
       }
     } finally {
@@ -181,6 +191,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
         await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
       }
     }
+  }
+
+  private noteBegun(topic: string, partition: number, offset: string): void {
+    const k = `${topic}|${partition}`;
+    const next = BigInt(offset) + 1n;
+    if (next > (this.begun.get(k) ?? 0n)) this.begun.set(k, next);
   }
 
   /**

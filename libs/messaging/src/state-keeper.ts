@@ -19,7 +19,8 @@ export interface StateKeeper {
 
 /** What a keeper may do to the consumer: start a partition over, hold topics back, let them go. */
 export interface ConsumerControl {
-  seekToBeginning(topic: string, partition: number): void;
+  /** Starts a partition over; returns the offset past every message of it this instance has begun to handle. */
+  seekToBeginning(topic: string, partition: number): bigint;
   pause(topics: string[]): void;
   resume(topics: string[]): void;
 }

@@ -15,20 +15,36 @@ export const COMMAND_TOPICS: readonly TopicName[] = [Topics.requestCommands, Top
 const key = (topic: string, partition: number) => `${topic}|${partition}`;
 
 /**
- * Redis is disposable (DESIGN §7): a service's state is rebuilt from the topics when it is lost.
- *
- * Redis holds a generation marker (`<service>:state:generation`, a random id set when missing)
- * and, per partition the service consumes, the generation its state was built under
- * (`<service>:state:partitions`). When the marker is gone (Redis wiped, keys deleted), or a
- * partition was built under another generation, the instance that owns the partition consumes
- * it again from the beginning: folds are idempotent, and the events a service produced mark
- * their causes as seen again, so nothing is decided twice. Meanwhile the command topics are
- * held back until every state partition of the group has caught up with where it stood when
- * the rebuild began, so no decision is taken on a half-built state (a service names what it holds
- * back: its commands, or for the notification-service the events it notifies of); messages consumed before
- * the loss are replays (no dead letter, no notification sent again). Checked at every
- * rebalance and every second.
+ * Where one partition stands in the state's rebuild, as kept in Redis (one field per partition):
+ * `built`, or still being consumed again (`building` for a partition of the state, `replaying`
+ * for a held one) up to its replay horizon. Kept with the horizon, so that an instance that takes
+ * over a half-done rebuild (the one doing it was killed) starts it over with the same horizon.
  */
+export type PartitionBuild = { generation: string; status: 'built' } | { generation: string; status: 'building' | 'replaying'; horizon: bigint };
+
+export function formatBuild(build: PartitionBuild): string {
+  return build.status === 'built' ? `${build.generation}|built` : `${build.generation}|${build.status}|${build.horizon}`;
+}
+
+export function parseBuild(value: string | null | undefined): PartitionBuild | undefined {
+  const [generation, status, horizon] = (value ?? '').split('|');
+  if (!generation) return undefined;
+  if (status === 'built') return { generation, status };
+  if (status === 'building' || status === 'replaying') return { generation, status, horizon: /^\d+$/.test(horizon ?? '') ? BigInt(horizon) : 0n };
+  return undefined;
+}
+
+/**
+ * The replay horizon of a partition started over: every offset below it had been consumed before
+ * the state was lost, so its effects are out already (events, dead letters, notifications) and it
+ * is folded again whatever the seen ids say. The furthest of what the group committed, what this
+ * instance had begun to handle (a batch in hand is not committed yet), and what an earlier,
+ * unfinished rebuild of the same generation had found.
+ */
+export function replayHorizon(...offsets: Array<bigint | undefined>): bigint {
+  return offsets.reduce<bigint>((max, offset) => (offset !== undefined && offset > max ? offset : max), 0n);
+}
+
 @Injectable()
 export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   private readonly log = new Logger(StateRebuild.name);
@@ -41,10 +57,16 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   private assignment: Record<string, number[]> = {};
   /** The generation this instance's positions belong to. */
   private generation?: string;
-  /** Own partitions being consumed again: where they stood (next offset) when the state was lost. */
+  /** Own partitions being consumed again: their replay horizon (see `replayHorizon`). */
   private readonly replayUntil = new Map<string, bigint>();
-  /** Own state partitions not caught up yet: the end offset to reach. */
-  private readonly catchingUp = new Map<string, bigint>();
+  /**
+   * Own partitions started over and not done yet: the offset to reach, and whether the partition
+   * is one of the held topics (done when its replay is) or of the state (done when caught up
+   * with its end as it was when the state was lost).
+   */
+  private readonly rebuilding = new Map<string, { target: bigint; held: boolean }>();
+  /** Own partitions started over: the next offset the replay has reached, counted from the rewind. */
+  private readonly reached = new Map<string, bigint>();
   private commandsHeld = false;
   private allStatePartitions?: string[];
   private checking?: Promise<void>;
@@ -68,7 +90,7 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
 
   /** True while this service's state is being built anywhere in its group: its answers would be incomplete. */
   building(): boolean {
-    return this.commandsHeld || this.catchingUp.size > 0;
+    return this.commandsHeld || [...this.rebuilding.values()].some((r) => !r.held);
   }
 
   /** True when Redis no longer holds this service's state (its generation marker is gone). */
@@ -89,16 +111,18 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     this.assignment = assignment;
     // Partitions gone to another instance are its to finish: waiting on them here would hold forever.
     const own = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => key(topic, partition))));
-    for (const k of [...this.catchingUp.keys()]) if (!own.has(k)) this.catchingUp.delete(k);
-    for (const k of [...this.replayUntil.keys()]) if (!own.has(k)) this.replayUntil.delete(k);
+    for (const map of [this.rebuilding, this.replayUntil, this.reached]) for (const k of [...map.keys()]) if (!own.has(k)) map.delete(k);
     // Held at once, before the first fetch: the check below lets them go if the state is built.
     this.hold(true);
     await this.check();
   }
 
   handled(topic: string, partition: number, offset: string): void {
-    const target = this.catchingUp.get(key(topic, partition));
-    if (target !== undefined && BigInt(offset) + 1n >= target) void this.caughtUp(topic, partition);
+    const k = key(topic, partition);
+    if (!this.reached.has(k)) return;
+    this.reached.set(k, BigInt(offset) + 1n);
+    const target = this.rebuilding.get(k)?.target;
+    if (target !== undefined && BigInt(offset) + 1n >= target) void this.done(topic, partition);
   }
 
   isReplay(topic: string, partition: number, offset: string): boolean {
@@ -119,24 +143,37 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
       if (this.generation) this.log.warn(`the state in Redis is of a new generation (${generation}): rebuilding it from the topics`);
       this.generation = generation;
       this.replayUntil.clear();
-      this.catchingUp.clear();
+      this.rebuilding.clear();
+      this.reached.clear();
     }
     const own = Object.entries(this.assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
     if (own.length > 0) {
-      const built = await this.redis.hmget(this.partitionsKey, ...own.map((p) => key(p.topic, p.partition)));
-      // Never built under this generation, or left half-built by an instance that is gone: start over.
-      const stale = own.filter(({ topic, partition }, i) => {
-        const state = built[i];
-        if (state === null || !state.startsWith(`${generation}|`)) return true;
-        return state.endsWith('|building') && !this.catchingUp.has(key(topic, partition));
-      });
+      const builds = (await this.redis.hmget(this.partitionsKey, ...own.map((p) => key(p.topic, p.partition)))).map(parseBuild);
+      // Never built under this generation (start over), or left half-done by an instance that is gone (start over, up to its horizon).
+      const stale = own
+        .map((p, i) => ({ ...p, build: builds[i]?.generation === generation ? builds[i] : undefined }))
+        .filter(({ topic, partition, build }) => !build || (build.status !== 'built' && !this.rebuilding.has(key(topic, partition))))
+        .map(({ topic, partition, build }) => ({ topic, partition, horizon: build?.status === 'built' ? undefined : build?.horizon }));
       if (stale.length > 0) await this.rebuild(stale, generation);
     }
     await this.holdCommandsUnlessBuilt(generation);
   }
 
-  /** Starts partitions over: where they stood becomes the replay horizon, their end the target to reach. */
-  private async rebuild(partitions: Array<{ topic: string; partition: number }>, generation: string): Promise<void> {
+  /**
+   * Starts partitions over from their first message. Each is consumed again up to its replay
+   * horizon as a replay; a partition of the state is done when it has caught up with its end, a
+   * held one (commands) when its replay is over: until then an instance that takes it over
+   * starts it over again.
+   */
+  private async rebuild(partitions: Array<{ topic: string; partition: number; horizon?: bigint }>, generation: string): Promise<void> {
+    // Held, then rewound, first: from here on nothing acts on the state about to be rebuilt, and no
+    // message of these partitions is begun again before its replay, so all begun so far is below the horizon.
+    this.hold(true);
+    const consumed = new Map<string, bigint>();
+    for (const p of partitions) {
+      consumed.set(k(p), this.transport.seekToBeginning(p.topic, p.partition));
+      this.reached.set(k(p), 0n);
+    }
     await this.admin.connect();
     const topics = [...new Set(partitions.map((p) => p.topic))];
     const committed = await this.admin.fetchOffsets({ groupId: this.settings.groupId, topics });
@@ -144,41 +181,48 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     for (const topic of topics) {
       for (const p of await this.admin.fetchTopicOffsets(topic)) ends.set(key(topic, p.partition), BigInt(p.high));
     }
-    // Held before anything is rewound, so nothing acts on a state that is about to be rebuilt.
-    this.hold(true);
     const fields: string[] = [];
-    for (const { topic, partition } of partitions) {
-      const k = key(topic, partition);
-      const offset = committed.find((t) => t.topic === topic)?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-      this.replayUntil.set(k, BigInt(offset) < 0n ? 0n : BigInt(offset));
-      const end = ends.get(k) ?? 0n;
-      if (this.heldTopics.has(topic) || end === 0n) {
-        fields.push(k, `${generation}|built`);
-      } else {
-        this.catchingUp.set(k, end);
-        fields.push(k, `${generation}|building`);
-      }
-      this.transport.seekToBeginning(topic, partition);
+    const done: Array<{ topic: string; partition: number }> = [];
+    for (const p of partitions) {
+      const offset = BigInt(committed.find((t) => t.topic === p.topic)?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1');
+      const horizon = replayHorizon(offset, consumed.get(k(p)), p.horizon);
+      const held = this.heldTopics.has(p.topic);
+      const target = held ? horizon : (ends.get(k(p)) ?? 0n);
+      this.replayUntil.set(k(p), horizon);
+      this.rebuilding.set(k(p), { target, held });
+      fields.push(k(p), formatBuild({ generation, status: held ? 'replaying' : 'building', horizon }));
+      // Caught up already (nothing to consume, or consumed while the offsets were read).
+      if ((this.reached.get(k(p)) ?? 0n) >= target) done.push(p);
     }
     await this.redis.hset(this.partitionsKey, ...fields);
-    this.log.log(`rebuilding the state of ${partitions.length} partition(s) from the beginning: ${partitions.map((p) => k(p)).join(', ')}`);
+    this.log.log(`rebuilding the state of ${partitions.length} partition(s) from the beginning: ${partitions.map((p) => `${k(p)} (replay below ${this.replayUntil.get(k(p))})`).join(', ')}`);
+    // Within the check under way, which goes on to let the commands go if all is built.
+    for (const p of done) await this.finish(k(p));
   }
 
-  private async caughtUp(topic: string, partition: number): Promise<void> {
-    const k = key(topic, partition);
-    if (!this.catchingUp.has(k) || !this.generation) return;
-    // Written before it leaves `catchingUp`: a check in between must not take it for abandoned.
-    await this.redis.hset(this.partitionsKey, k, `${this.generation}|built`);
-    if (!this.catchingUp.delete(k)) return;
-    this.log.log(`${k} caught up`);
-    await this.check();
+  /** A partition started over is done (caught up, or replayed): then commands may run again if it was the last. */
+  private async done(topic: string, partition: number): Promise<void> {
+    if (await this.finish(key(topic, partition))) await this.check();
+  }
+
+  /** Records a partition started over as built; false when it was not being rebuilt (any more). */
+  private async finish(k: string): Promise<boolean> {
+    const generation = this.generation;
+    if (!this.rebuilding.has(k) || !generation) return false;
+    // Written before it leaves `rebuilding`: a check in between must not take it for abandoned.
+    await this.redis.hset(this.partitionsKey, k, formatBuild({ generation, status: 'built' }));
+    if (generation !== this.generation || !this.rebuilding.delete(k)) return false;
+    this.reached.delete(k);
+    this.log.log(`${k} rebuilt`);
+    return true;
   }
 
   /** Commands wait while any state partition of the group (any instance's) is not built under this generation. */
   private async holdCommandsUnlessBuilt(generation: string): Promise<void> {
     const built = await this.redis.hgetall(this.partitionsKey);
     const statePartitions = await this.statePartitions();
-    this.hold(this.catchingUp.size > 0 || statePartitions.some((k) => built[k] !== `${generation}|built`));
+    const isBuilt = (k: string) => built[k] === formatBuild({ generation, status: 'built' });
+    this.hold([...this.rebuilding.values()].some((r) => !r.held) || !statePartitions.every(isBuilt));
   }
 
   /** Pauses or resumes the held topics of this instance's assignment (always again when asked to hold: a rebalance resets pauses). */
