@@ -111,7 +111,12 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     this.assignment = assignment;
     // Partitions gone to another instance are its to finish: waiting on them here would hold forever.
     const own = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => key(topic, partition))));
-    for (const map of [this.rebuilding, this.replayUntil, this.reached]) for (const k of [...map.keys()]) if (!own.has(k)) map.delete(k);
+    for (const k of [...this.replayUntil.keys()]) if (!own.has(k)) this.replayUntil.delete(k);
+    // A rebalance forgets where a rewound partition stood (the consumer reads the committed offsets
+    // again, and a rewind not committed yet is lost): each partition still being rebuilt is started
+    // over by the check below, with the horizon kept in Redis.
+    this.rebuilding.clear();
+    this.reached.clear();
     // Held at once, before the first fetch: the check below lets them go if the state is built.
     this.hold(true);
     await this.check();
