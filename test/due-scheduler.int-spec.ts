@@ -1,3 +1,4 @@
+import { readEnvironment } from '@mp/config';
 import Redis from 'ioredis';
 import { ManualClock } from '@mp/domain';
 import { CustomerStore, DueScheduler, StateRebuild } from '@mp/state';
@@ -14,7 +15,7 @@ describe('the due scheduler', () => {
   // Two instances of one service: the same keys, each its own scheduler.
   // The state is built (its rebuild is tested end to end in test/e2e/redis-loss.e2e-spec.ts).
   const built = { building: () => false } as StateRebuild;
-  const instances = [0, 1].map(() => new DueScheduler(store, clock, redis, built, work));
+  const instances = [0, 1].map(() => new DueScheduler(store, clock, redis, readEnvironment({}), built, work));
 
   afterAll(async () => {
     await Promise.all(instances.map((s) => s.beforeApplicationShutdown()));

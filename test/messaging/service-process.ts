@@ -60,6 +60,11 @@ export class ServiceProcess {
     return service;
   }
 
+  /** Starts `name` with `env` and does not wait: for a start that is meant to fail. */
+  static launch(name: string, env: NodeJS.ProcessEnv): ServiceProcess {
+    return new ServiceProcess(name, 0, env);
+  }
+
   get pid(): number {
     return this.child.pid!;
   }

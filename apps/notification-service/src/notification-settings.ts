@@ -1,3 +1,4 @@
+import { Environment, ENVIRONMENT, RawEnv, readEnvironment } from '@mp/config';
 import { parseWebhookSecret } from './standard-webhooks.signer';
 
 /** How the notification-service delivers, read once from the environment at start (DESIGN §3). */
@@ -32,8 +33,6 @@ export interface EmailSettings {
   timeoutMs: number;
 }
 
-export const DEFAULT_MAIL_FROM = 'multipartner <no-reply@multipartner.local>';
-
 export interface RetryPolicy {
   /** Attempts in all, the first included: `WEBHOOK_MAX_ATTEMPTS`, default 4. */
   maxAttempts: number;
@@ -43,58 +42,23 @@ export interface RetryPolicy {
 
 export const NOTIFICATION_SETTINGS = Symbol('NOTIFICATION_SETTINGS');
 
-type Env = Record<string, string | undefined>;
-
-function intFrom(env: Env, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number >= ${min}, got "${raw}"`);
-  return value;
-}
-
 const HOUR_MS = 3_600_000;
 
-/** Hours as a number, fractions allowed (`0.01` is 36 s: what a test or a sandbox wants). */
-function hoursFrom(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback * HOUR_MS;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of hours >= 0, got "${raw}"`);
-  return Math.round(value * HOUR_MS);
-}
-
-/** Throws on anything malformed, so a misconfigured service fails at start, not at its first webhook. */
-export function notificationSettingsFromEnv(env: Env = process.env): NotificationSettings {
+/** The notification-service's settings from the checked environment; throws when `WEBHOOK_SECRET` is missing. */
+export function notificationSettingsOf(env: Environment): NotificationSettings {
   return {
     webhookKey: parseWebhookSecret(env.WEBHOOK_SECRET),
-    webhookTimeoutMs: intFrom(env, 'WEBHOOK_TIMEOUT_MS', 5000, 1),
-    email: emailSettingsFrom(env),
-    retry: {
-      maxAttempts: intFrom(env, 'WEBHOOK_MAX_ATTEMPTS', 4, 1),
-      backoffMs: intFrom(env, 'WEBHOOK_BACKOFF_MS', 500, 0),
-    },
-    partyWaitMs: hoursFrom(env, 'NOTIFICATION_PARTY_WAIT_HOURS', 24),
-    delivery: {
-      concurrency: intFrom(env, 'NOTIFICATION_CONCURRENCY', 16, 1),
-      pollMs: intFrom(env, 'NOTIFICATION_POLL_MS', 250, 1),
-    },
+    webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    email: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, timeoutMs: env.SMTP_TIMEOUT_MS } : undefined,
+    retry: { maxAttempts: env.WEBHOOK_MAX_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS },
+    partyWaitMs: Math.round(env.NOTIFICATION_PARTY_WAIT_HOURS * HOUR_MS),
+    delivery: { concurrency: env.NOTIFICATION_CONCURRENCY, pollMs: env.NOTIFICATION_POLL_MS },
   };
 }
 
-function emailSettingsFrom(env: Env): EmailSettings | undefined {
-  const smtpUrl = env.SMTP_URL?.trim();
-  if (!smtpUrl) return undefined;
-  let url: URL;
-  try {
-    url = new URL(smtpUrl);
-  } catch {
-    throw new Error(`SMTP_URL must be a URL such as smtp://127.0.0.1:2525, got "${smtpUrl}"`);
-  }
-  if (!['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) throw new Error(`SMTP_URL must be smtp://host[:port] or smtps://host[:port], got "${smtpUrl}"`);
-  const from = env.MAIL_FROM?.trim() || DEFAULT_MAIL_FROM;
-  if (!/@[^\s<>@]+>?$/.test(from)) throw new Error(`MAIL_FROM must be an address or "Name <address>", got "${from}"`);
-  return { smtpUrl, from, timeoutMs: intFrom(env, 'SMTP_TIMEOUT_MS', 10_000, 1) };
+/** The same, read from a raw environment (its unit tests). */
+export function notificationSettingsFromEnv(env: RawEnv = process.env): NotificationSettings {
+  return notificationSettingsOf(readEnvironment(env));
 }
 
-export const notificationSettingsProvider = { provide: NOTIFICATION_SETTINGS, useFactory: () => notificationSettingsFromEnv() };
+export const notificationSettingsProvider = { provide: NOTIFICATION_SETTINGS, useFactory: notificationSettingsOf, inject: [ENVIRONMENT] };

@@ -1,11 +1,10 @@
+import { Environment, ENVIRONMENT } from '@mp/config';
 import { RequestPolicy } from '@mp/domain';
 
 export const REQUEST_POLICY = Symbol('REQUEST_POLICY');
 
-export function requestPolicyFromEnv(env: Record<string, string | undefined> = process.env): RequestPolicy {
-  const ttl = Number(env.REQUEST_TTL_DAYS ?? 90);
-  if (!Number.isInteger(ttl) || ttl < 1) throw new Error(`REQUEST_TTL_DAYS must be a whole number of days >= 1, got "${env.REQUEST_TTL_DAYS}"`);
-  return { requestTtlDays: ttl };
+export function requestPolicyOf(env: Environment): RequestPolicy {
+  return { requestTtlDays: env.REQUEST_TTL_DAYS };
 }
 
-export const requestPolicyProvider = { provide: REQUEST_POLICY, useFactory: () => requestPolicyFromEnv() };
+export const requestPolicyProvider = { provide: REQUEST_POLICY, useFactory: requestPolicyOf, inject: [ENVIRONMENT] };

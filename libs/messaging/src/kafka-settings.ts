@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Environment, RawEnv, readEnvironment } from '@mp/config';
 import { Kafka, KafkaConfig, logCreator, logLevel, SASLOptions } from 'kafkajs';
 
 /** How a service reaches Kafka, read once from the environment (DESIGN §3). */
@@ -29,60 +30,29 @@ export interface KafkaSettings {
   sasl?: SASLOptions;
 }
 
-type Env = Record<string, string | undefined>;
-
-function intFrom(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
-  return value;
-}
-
-function saslFrom(env: Env): SASLOptions | undefined {
-  const mechanism = env.KAFKA_SASL_MECHANISM;
-  if (!mechanism) return undefined;
-  const username = env.KAFKA_SASL_USERNAME ?? '';
-  const password = env.KAFKA_SASL_PASSWORD ?? '';
-  switch (mechanism.toLowerCase()) {
-    case 'plain':
-      return { mechanism: 'plain', username, password };
-    case 'scram-sha-256':
-      return { mechanism: 'scram-sha-256', username, password };
-    case 'scram-sha-512':
-      return { mechanism: 'scram-sha-512', username, password };
-    default:
-      throw new Error(`KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512, got "${mechanism}"`);
-  }
-}
-
-/** The consumer's liveness settings, checked against each other: kafkajs needs three heartbeats per session. */
-function livenessFrom(env: Env): Pick<KafkaSettings, 'sessionTimeoutMs' | 'heartbeatIntervalMs'> {
-  const sessionTimeoutMs = intFrom(env, 'KAFKA_SESSION_TIMEOUT_MS', 8_000);
-  const heartbeatIntervalMs = intFrom(env, 'KAFKA_HEARTBEAT_INTERVAL_MS', 1_000);
-  if (sessionTimeoutMs < 1_000) throw new Error(`KAFKA_SESSION_TIMEOUT_MS must be at least 1000, got ${sessionTimeoutMs}`);
-  if (heartbeatIntervalMs < 100 || heartbeatIntervalMs * 3 > sessionTimeoutMs) {
-    throw new Error(`KAFKA_HEARTBEAT_INTERVAL_MS must be at least 100 and at most a third of KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs}), got ${heartbeatIntervalMs}`);
-  }
-  return { sessionTimeoutMs, heartbeatIntervalMs };
-}
-
-export function kafkaSettingsFromEnv(service: string, env: Env = process.env): KafkaSettings {
-  const namespace = env.KAFKA_NAMESPACE ?? '';
+/** A service's Kafka settings, from the checked environment (`@mp/config`). */
+export function kafkaSettingsOf(service: string, env: Environment): KafkaSettings {
+  const namespace = env.KAFKA_NAMESPACE;
   return {
-    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
     service,
     groupId: `${namespace}${env.KAFKA_GROUP_ID ?? service}`,
     namespace,
-    partitions: intFrom(env, 'KAFKA_PARTITIONS', 6),
-    replicationFactor: intFrom(env, 'KAFKA_REPLICATION_FACTOR', 1),
-    handlerAttempts: Math.max(1, intFrom(env, 'KAFKA_HANDLER_ATTEMPTS', 5)),
-    retryBackoffMs: intFrom(env, 'KAFKA_RETRY_BACKOFF_MS', 200),
-    ...livenessFrom(env),
-    maxMessageBytes: Math.max(1, intFrom(env, 'KAFKA_MAX_MESSAGE_BYTES', 1024 * 1024)),
-    ssl: env.KAFKA_SSL === 'true',
-    sasl: saslFrom(env),
+    partitions: env.KAFKA_PARTITIONS,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    handlerAttempts: env.KAFKA_HANDLER_ATTEMPTS,
+    retryBackoffMs: env.KAFKA_RETRY_BACKOFF_MS,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: env.KAFKA_HEARTBEAT_INTERVAL_MS,
+    maxMessageBytes: env.KAFKA_MAX_MESSAGE_BYTES,
+    ssl: env.KAFKA_SSL,
+    sasl: env.KAFKA_SASL_MECHANISM ? ({ mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME!, password: env.KAFKA_SASL_PASSWORD! } as SASLOptions) : undefined,
   };
+}
+
+/** The same, read from a raw environment (tests, scripts and benchmarks that run no service). */
+export function kafkaSettingsFromEnv(service: string, env: RawEnv = process.env): KafkaSettings {
+  return kafkaSettingsOf(service, readEnvironment(env));
 }
 
 /** The physical topic for a contract topic name. */

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { EventPublisher } from './event-publisher';
-import { createKafka, kafkaSettingsFromEnv, KafkaSettings } from './kafka-settings';
+import { Environment, ENVIRONMENT } from '@mp/config';
+import { createKafka, kafkaSettingsOf, KafkaSettings } from './kafka-settings';
 import { KafkaTransport } from './kafka-transport.server';
 import { TopicProvisioner } from './topic-provisioner';
 import { KAFKA_SETTINGS } from './tokens';
@@ -14,7 +15,7 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       providers: [
-        { provide: KAFKA_SETTINGS, useFactory: () => kafkaSettingsFromEnv(service) },
+        { provide: KAFKA_SETTINGS, useFactory: (env: Environment) => kafkaSettingsOf(service, env), inject: [ENVIRONMENT] },
         { provide: Kafka, useFactory: (settings: KafkaSettings) => createKafka(settings), inject: [KAFKA_SETTINGS] },
         EventPublisher,
         TopicProvisioner,

@@ -1,6 +1,7 @@
 import { INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ConfigurationError, Environment, readEnvironment } from '@mp/config';
 import { KafkaTransport, RethrowHandlerErrorsFilter } from '@mp/messaging';
 import { Logger } from 'nestjs-pino';
 
@@ -9,6 +10,8 @@ export interface ServiceOptions {
   /** The env var that overrides the HTTP port, and its default (DESIGN §3). */
   portEnv: string;
   defaultPort: number;
+  /** Variables this service cannot start without (besides those with defaults). */
+  requires?: Array<keyof Environment>;
   /** Serve OpenAPI at `/docs`. */
   openApi?: { title: string; description: string };
 }
@@ -30,15 +33,6 @@ export async function startServiceApp(app: INestApplication, port: number): Prom
   await app.listen(port);
 }
 
-/** DESIGN §7: a service exits within 10 s of SIGTERM; this leaves a second for the process to end. */
-export function shutdownBudgetMs(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.SHUTDOWN_TIMEOUT_MS;
-  if (raw === undefined || raw === '') return 9_000;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`SHUTDOWN_TIMEOUT_MS must be a positive whole number, got "${raw}"`);
-  return value;
-}
-
 /**
  * Graceful shutdown on SIGTERM and SIGINT: `app.close()` stops the consumer fetching, lets the
  * message in hand finish, commits, leaves the group (the transport's `close`), then stops the
@@ -46,7 +40,7 @@ export function shutdownBudgetMs(env: Record<string, string | undefined> = proce
  * budget is spent. Used instead of Nest's `enableShutdownHooks`, which re-raises the signal after
  * closing, so the process never exits 0.
  */
-export function exitGracefullyOn(app: INestApplication, budgetMs = shutdownBudgetMs(), signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
+export function exitGracefullyOn(app: INestApplication, budgetMs: number, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
   const log = new NestLogger('Shutdown');
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -68,11 +62,27 @@ export function exitGracefullyOn(app: INestApplication, budgetMs = shutdownBudge
   for (const signal of signals) process.on(signal, shutdown);
 }
 
-/** The whole `main.ts` of a service. */
+/**
+ * The whole `main.ts` of a service. The environment is checked before anything starts: a bad
+ * value stops the service with one line per variable at fault on stderr, and exit code 1.
+ * (A DESIGN §7 budget: `SHUTDOWN_TIMEOUT_MS`, 9 s by default, leaves a second of the 10 s.)
+ */
 export async function runService(module: Type, options: ServiceOptions): Promise<void> {
+  const env = environmentOrExit(options);
   const app = configureServiceApp(await NestFactory.create(module, { bufferLogs: true }), options);
-  exitGracefullyOn(app);
-  const port = Number(process.env[options.portEnv] ?? options.defaultPort);
+  exitGracefullyOn(app, env.SHUTDOWN_TIMEOUT_MS);
+  const port = ((env as unknown as Record<string, number | undefined>)[options.portEnv]) ?? options.defaultPort;
   await startServiceApp(app, port);
   app.get(Logger).log(`${options.service} listening on :${port}`);
+}
+
+/** The checked environment; or, when it is not right, one line per variable at fault on stderr and exit 1. */
+function environmentOrExit(options: ServiceOptions): Environment {
+  try {
+    return readEnvironment(process.env, { required: options.requires });
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    for (const problem of error.problems) process.stderr.write(`${options.service}: configuration: ${problem}\n`);
+    process.exit(1);
+  }
 }

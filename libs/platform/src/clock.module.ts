@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { Environment, ENVIRONMENT } from '@mp/config';
 import { systemClock } from '@mp/domain';
 import { REDIS } from '@mp/redis';
 import type { Redis } from 'ioredis';
@@ -15,8 +16,8 @@ export const CLOCK = Symbol('CLOCK');
   providers: [
     {
       provide: CLOCK,
-      inject: [REDIS],
-      useFactory: (redis: Redis) => (process.env.SANDBOX_CLOCK === 'true' ? new SandboxClock(redis) : systemClock),
+      inject: [REDIS, ENVIRONMENT],
+      useFactory: (redis: Redis, env: Environment) => (env.SANDBOX_CLOCK ? new SandboxClock(redis) : systemClock),
     },
   ],
   exports: [CLOCK],

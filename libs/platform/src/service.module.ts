@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { Environment, ENVIRONMENT, EnvironmentModule } from '@mp/config';
 import { MessagingModule } from '@mp/messaging';
 import { RedisModule } from '@mp/redis';
 import { LoggerModule } from 'nestjs-pino';
@@ -14,14 +15,16 @@ export class ServiceModule {
       module: ServiceModule,
       imports: [
         // Read at start, not at import: tests set the environment after importing the modules.
+        EnvironmentModule,
         LoggerModule.forRootAsync({
-          useFactory: () => ({
+          inject: [ENVIRONMENT],
+          useFactory: (env: Environment) => ({
             pinoHttp: {
               name: service,
-              level: process.env.LOG_LEVEL ?? 'info',
+              level: env.LOG_LEVEL,
               autoLogging: false,
               transport:
-                process.env.LOG_PRETTY === 'true'
+                env.LOG_PRETTY
                   ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res' } }
                   : undefined,
             },

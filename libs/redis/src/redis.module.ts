@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { redisSettingsFromEnv } from './redis-settings';
+import { Environment, ENVIRONMENT } from '@mp/config';
+import { redisSettingsOf } from './redis-settings';
 
 export const REDIS = Symbol('REDIS');
 
@@ -18,8 +19,9 @@ class RedisCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: REDIS,
-      useFactory: () => {
-        const { url, keyPrefix } = redisSettingsFromEnv();
+      inject: [ENVIRONMENT],
+      useFactory: (env: Environment) => {
+        const { url, keyPrefix } = redisSettingsOf(env);
         return new Redis(url, { keyPrefix, maxRetriesPerRequest: 3, enableAutoPipelining: true });
       },
     },

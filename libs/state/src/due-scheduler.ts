@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { Environment, ENVIRONMENT } from '@mp/config';
 import type { Clock } from '@mp/domain';
 import { CLOCK } from '@mp/platform';
 import { Lease, REDIS } from '@mp/redis';
@@ -26,7 +27,7 @@ export const DUE_WORK = Symbol('DUE_WORK');
 @Injectable()
 export class DueScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(DueScheduler.name);
-  private readonly intervalMs = Number(process.env.SCHEDULER_INTERVAL_MS ?? 1000);
+  private readonly intervalMs: number;
   private readonly lease: Lease;
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
@@ -35,9 +36,11 @@ export class DueScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly customers: CustomerStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REDIS) redis: Redis,
+    @Inject(ENVIRONMENT) env: Environment,
     private readonly state: StateRebuild,
     @Optional() @Inject(DUE_WORK) private readonly work?: DueWork,
   ) {
+    this.intervalMs = env.SCHEDULER_INTERVAL_MS;
     this.lease = new Lease(redis, `${customers.service}:scheduler-lease`, randomUUID(), Math.max(5_000, 3 * this.intervalMs));
   }
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { defaultWaitPolicy, WaitPolicy } from '@mp/domain';
+import { Environment, ENVIRONMENT } from '@mp/config';
+import { WaitPolicy } from '@mp/domain';
 import { REDIS } from '@mp/redis';
 import type { Redis } from 'ioredis';
 import { CustomerCommandHandler, WAIT_POLICY } from './customer-command.handler';
@@ -11,12 +12,8 @@ import type { TopicName } from '@mp/contracts';
 import { CustomerStore, DueAt, PartnerStore } from './stores';
 
 /** `COMMAND_WAIT_SECONDS`: how long a command waits for what it names before its refusal is final. */
-export function waitPolicyFromEnv(env: Record<string, string | undefined> = process.env): WaitPolicy {
-  const raw = env.COMMAND_WAIT_SECONDS;
-  if (raw === undefined || raw === '') return defaultWaitPolicy;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`COMMAND_WAIT_SECONDS must be a number of seconds >= 0, got "${raw}"`);
-  return { waitMs: seconds * 1000 };
+export function waitPolicyOf(env: Environment): WaitPolicy {
+  return { waitMs: Math.round(env.COMMAND_WAIT_SECONDS * 1000) };
 }
 
 /** A service's own folded state of customers and partners, fed by the reference-data topics. */
@@ -46,7 +43,7 @@ export class StateModule {
       providers: [
         { provide: CustomerStore, useFactory: (redis: Redis) => new CustomerStore(redis, service, dueAt), inject: [REDIS] },
         { provide: PartnerStore, useFactory: (redis: Redis) => new PartnerStore(redis, service), inject: [REDIS] },
-        { provide: WAIT_POLICY, useFactory: () => waitPolicyFromEnv() },
+        { provide: WAIT_POLICY, useFactory: waitPolicyOf, inject: [ENVIRONMENT] },
         { provide: HELD_WHILE_REBUILDING, useValue: heldWhileRebuilding },
         StateProjector,
         CustomerCommandHandler,

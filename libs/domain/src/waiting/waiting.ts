@@ -18,8 +18,6 @@ export interface WaitPolicy {
   waitMs: number;
 }
 
-export const defaultWaitPolicy: WaitPolicy = { waitMs: 15_000 };
-
 /** A command put aside in the customer's state until what it names is known, or its wait is over. */
 export interface WaitingCommand {
   /** The command as consumed: decided again later with the same id, so its events keep their ids. */

@@ -1,0 +1,5 @@
+export * from './environment';
+export * from './environment.module';
+export * from './read-environment';
+export { variables, type VariableDoc } from './variable';
+export * from './configuration-table';

@@ -1,0 +1,23 @@
+import { ServiceProcess } from './messaging/service-process';
+
+/**
+ * A bad value stops a service at start with one line naming the variable, and exit code 1
+ * (issue: `SCHEDULER_INTERVAL_MS=x` used to start a service with a 1 ms timer). The processes
+ * exit before they connect to anything.
+ */
+describe('a service started with a bad configuration', () => {
+  const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+
+  it.each([
+    ['request-service', { SCHEDULER_INTERVAL_MS: 'x' }, 'request-service: configuration: SCHEDULER_INTERVAL_MS must be a whole number of at least 10, got "x"'],
+    ['consent-service', { KAFKA_BROKERS: 'localhost' }, 'consent-service: configuration: KAFKA_BROKERS must be a comma list of host:port, e.g. 127.0.0.1:9092, got "localhost"'],
+    ['notification-service', { WEBHOOK_SECRET: 'whsec_not-base64!' }, 'notification-service: configuration: WEBHOOK_SECRET must be whsec_ followed by standard base64 of at least 24 bytes'],
+    ['notification-service', { WEBHOOK_SECRET: '' }, 'notification-service: configuration: WEBHOOK_SECRET is required: Standard Webhooks secret `whsec_<base64>` of at least 24 bytes; required by the notification-service (`npm start` makes one)'],
+    ['directory-service', { DIRECTORY_PORT: 'eighty', WEBHOOK_SECRET: secret }, 'directory-service: configuration: DIRECTORY_PORT must be a whole number from 0 to 65535, got "eighty"'],
+  ])('%s with %j exits 1 with one line naming it', async (name, env, line) => {
+    const service = ServiceProcess.launch(name, env);
+    const exit = await service.exited;
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(service.logs().trim().split('\n')).toEqual([line]);
+  });
+});
