@@ -45,6 +45,24 @@ export function replayHorizon(...offsets: Array<bigint | undefined>): bigint {
   return offsets.reduce<bigint>((max, offset) => (offset !== undefined && offset > max ? offset : max), 0n);
 }
 
+/**
+ * Redis is disposable (DESIGN §7): a service's state is rebuilt from the topics when it is lost.
+ *
+ * Redis holds a generation marker (`<service>:state:generation`, a random id set when missing)
+ * and, per partition the service consumes, where it stands under that generation
+ * (`<service>:state:partitions`, a `PartitionBuild`). When the marker is gone (Redis wiped, keys
+ * deleted), or a partition was never built under the current generation, the instance that owns
+ * the partition consumes it again from the beginning: folds are idempotent, and the events a
+ * service produced mark their causes as seen again, so nothing is decided twice. What was
+ * consumed before the loss (below the replay horizon) is a replay: folded again whatever the
+ * seen ids say, no dead letter and no notification sent again. Meanwhile the command topics are
+ * held back until every state partition of the group has caught up with where it stood when the
+ * rebuild began, so no decision is taken on a half-built state (a service names what it holds
+ * back: its commands, or for the notification-service the events it notifies of); then the
+ * commands are replayed too, so that those that were waiting are decided again. A partition left
+ * half-done (its instance killed, or a rebalance in between) is started over with its horizon.
+ * Checked at every rebalance and every second.
+ */
 @Injectable()
 export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   private readonly log = new Logger(StateRebuild.name);
