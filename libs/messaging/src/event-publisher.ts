@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { ServiceMetrics } from '@mp/metrics';
 import { CloudEvent, MessageType, ProducedEvent, specOf } from '@mp/contracts';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { envelopeFor, Origin, OutgoingMessage, toKafkaMessage } from './envelopes';
@@ -18,6 +19,7 @@ export class EventPublisher implements OnApplicationShutdown {
   constructor(
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
     kafka: Kafka,
+    @Optional() private readonly metrics?: ServiceMetrics,
   ) {
     this.producer = kafka.producer({
       idempotent: true,
@@ -50,12 +52,21 @@ export class EventPublisher implements OnApplicationShutdown {
     }
     await this.connect();
     await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    for (const envelope of envelopes) this.count(envelope);
+  }
+
+  private count(envelope: CloudEvent): void {
+    if (!this.metrics) return;
+    this.metrics.produced.inc({ topic: specOf(envelope.type as MessageType).topic, type: envelope.type });
+    const reason = (envelope.data as { reason?: unknown } | undefined)?.reason;
+    if (envelope.type.endsWith('Rejected') && typeof reason === 'string') this.metrics.rejected.inc({ type: envelope.type, reason });
   }
 
   /** Sends raw messages to a contract topic (dead letters, replays keep their bytes untouched). */
   async sendRaw(topic: string, messages: Message[]): Promise<void> {
     await this.connect();
     await this.producer.send({ topic: physicalTopic(this.settings, topic), acks: -1, messages });
+    this.metrics?.produced.inc({ topic, type: 'raw' }, messages.length);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Environment, RawEnv, readEnvironment } from '@mp/config';
+import { Topics } from '@mp/contracts';
 import { Kafka, KafkaConfig, logCreator, logLevel, SASLOptions } from 'kafkajs';
 
 /** How a service reaches Kafka, read once from the environment (DESIGN §3). */
@@ -53,6 +54,12 @@ export function kafkaSettingsOf(service: string, env: Environment): KafkaSetting
 /** The same, read from a raw environment (tests, scripts and benchmarks that run no service). */
 export function kafkaSettingsFromEnv(service: string, env: RawEnv = process.env): KafkaSettings {
   return kafkaSettingsOf(service, readEnvironment(env));
+}
+
+/** The contract topic name of a physical topic (a metric label): `other` when it is none of the contract's. */
+export function contractTopic(settings: Pick<KafkaSettings, 'namespace'>, physical: string): string {
+  const name = physical.startsWith(settings.namespace) ? physical.slice(settings.namespace.length) : physical;
+  return (Object.values(Topics) as string[]).includes(name) ? name : 'other';
 }
 
 /** The physical topic for a contract topic name. */

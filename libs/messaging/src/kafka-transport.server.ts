@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { ServiceMetrics } from '@mp/metrics';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { CloudEvent, describeThrown, isMessageType, MessageCatalog, MessageType, TopicName, Topics } from '@mp/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
@@ -8,7 +9,7 @@ import { Failure, handlerFailure, writeDeadLetter } from './dead-letters';
 import { decode, placementFailure } from './decode';
 import { EventPublisher } from './event-publisher';
 import { KafkaMessageContext } from './kafka-message.context';
-import { KafkaSettings, physicalTopic } from './kafka-settings';
+import { contractTopic, KafkaSettings, physicalTopic } from './kafka-settings';
 import { ConsumerControl, StateKeeper } from './state-keeper';
 import { TopicProvisioner } from './topic-provisioner';
 import { KAFKA_SETTINGS } from './tokens';
@@ -45,6 +46,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     private readonly kafka: Kafka,
     private readonly publisher: EventPublisher,
     private readonly topics: TopicProvisioner,
+    @Optional() private readonly metrics?: ServiceMetrics,
   ) {
     super();
   }
@@ -183,6 +185,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
         lastHandled = message.offset;
         // Started over meanwhile: this message comes again in the replay; it says nothing of the replay's progress.
         if (!isStale()) this.keeper?.handled(batch.topic, batch.partition, message.offset);
+        this.metrics?.consumerLag.set({ topic: contractTopic(this.settings, batch.topic), partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(message.offset) - 1n));
         await heartbeat();
       }
     } finally {
@@ -220,6 +223,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
    */
   private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const decoded = decode(message.value, { maxMessageBytes: this.settings.maxMessageBytes });
+    this.metrics?.consumed.inc({ topic: contractTopic(this.settings, topic), type: decoded.ok ? decoded.envelope.type : 'invalid' });
     if (!decoded.ok) return this.deadLetter(topic, partition, message, { ...decoded, attempts: 1, ...failedNow() });
     const envelope = decoded.envelope;
     const misplaced = placementFailure(envelope, { topic, key: message.key }, this.settings.namespace);
@@ -228,6 +232,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     const handler = this.messageHandlers.get(envelope.type);
     if (!handler) return; // a valid message of a type this service has no business with
 
+    const timer = this.metrics?.handlerDuration.startTimer({ type: envelope.type });
+    try {
+      await this.handle(topic, partition, message, envelope, handler);
+    } finally {
+      timer?.();
+    }
+  }
+
+  /** The handler, retried with back-off; dead-letters the message when it fails for good. */
+  private async handle(topic: string, partition: number, message: KafkaMessage, envelope: CloudEvent, handler: MessageHandler): Promise<void> {
     let firstFailureAt: Date | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -248,6 +262,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     // Consumed again to rebuild a lost state: it was dead-lettered the first time.
     if (this.keeper?.isReplay(topic, partition, message.offset)) return;
     this.log.warn({ msg: `dead-lettering ${topic}[${partition}]@${message.offset}: ${failure.errorClass}: ${failure.message}`, errors: failure.errors.slice(0, 10) });
+    this.metrics?.deadLetters.inc({ topic: contractTopic(this.settings, topic), error_class: failure.errorClass });
     const provenance = { topic, partition, offset: message.offset, groupId: this.settings.groupId };
     const written = await writeDeadLetter((letter) => this.publisher.sendRaw(Topics.deadLetters, [letter]), message, provenance, failure);
     if (written === 'stripped') this.log.error(`the dead-letter topic refused ${topic}[${partition}]@${message.offset} whole: wrote its failure without the original`);

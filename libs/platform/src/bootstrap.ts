@@ -3,6 +3,8 @@ import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigurationError, Environment, readEnvironment } from '@mp/config';
 import { KafkaTransport, RethrowHandlerErrorsFilter } from '@mp/messaging';
+import { ServiceMetrics } from '@mp/metrics';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from 'nestjs-pino';
 
 export interface ServiceOptions {
@@ -19,6 +21,7 @@ export interface ServiceOptions {
 /** Wires a service's Nest app: pino logs, the Kafka transport, OpenAPI. Graceful shutdown is `exitGracefullyOn`. */
 export function configureServiceApp(app: INestApplication, options: ServiceOptions): INestApplication {
   app.useLogger(app.get(Logger));
+  timeHttpRequests(app, app.get(ServiceMetrics));
   app.useGlobalFilters(new RethrowHandlerErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
   app.connectMicroservice({ strategy: app.get(KafkaTransport) }, { inheritAppConfig: true });
   if (options.openApi) {
@@ -85,4 +88,18 @@ function environmentOrExit(options: ServiceOptions): Environment {
     for (const problem of error.problems) process.stderr.write(`${options.service}: configuration: ${problem}\n`);
     process.exit(1);
   }
+}
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** `http_request_duration_seconds` by method, route pattern (never the path with its ids) and status. */
+function timeHttpRequests(app: INestApplication, metrics: ServiceMetrics): void {
+  app.use((req: IncomingMessage & { route?: { path?: unknown } }, res: ServerResponse, next: () => void) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path;
+      end({ method: req.method && METHODS.has(req.method) ? req.method : 'other', route: typeof route === 'string' ? route : 'unmatched', status_code: String(res.statusCode) });
+    });
+    next();
+  });
 }

@@ -2,12 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Environment, ENVIRONMENT, EnvironmentModule } from '@mp/config';
 import { MessagingModule } from '@mp/messaging';
+import { MetricsModule } from '@mp/metrics';
 import { RedisModule } from '@mp/redis';
 import { LoggerModule } from 'nestjs-pino';
 import { ClockModule } from './clock.module';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 
-/** What every service has: JSON logs, Kafka, Redis, the clock and health checks. */
+/** What every service has: its checked environment, JSON logs, metrics, Kafka, Redis, the clock and health checks. */
 @Module({})
 export class ServiceModule {
   static forService(service: string): DynamicModule {
@@ -30,12 +32,13 @@ export class ServiceModule {
             },
           }),
         }),
+        MetricsModule.forService(service),
         MessagingModule.forService(service),
         RedisModule,
         ClockModule,
         TerminusModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
     };
   }
 }

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { NotificationChannel as ChannelName } from '@mp/contracts';
 import type { Clock } from '@mp/domain';
 import { EventPublisher, KAFKA_SETTINGS, KafkaSettings } from '@mp/messaging';
+import { ServiceMetrics } from '@mp/metrics';
 import { CLOCK } from '@mp/platform';
 import { AttemptResult, NOTIFICATION_CHANNELS, NotificationChannel, NotificationContext } from '../channels/notification-channel';
 import { contactOf } from '../notification-plan';
@@ -46,6 +47,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     @Inject(NOTIFICATION_SETTINGS) private readonly settings: NotificationSettings,
     @Inject(KAFKA_SETTINGS) private readonly kafka: KafkaSettings,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: ServiceMetrics,
   ) {
     this.channels = new Map(channels.map((channel) => [channel.name, channel]));
     this.leaseMs = leaseMsOf(settings);
@@ -169,6 +171,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       await this.deliveries.record(item.customerId, item.notificationId, record);
       await this.publisher.send([outcomeEnvelopeOf(this.kafka.service, item, record)]);
       await this.deliveries.markPublished(item.customerId, [[item.notificationId, record]]);
+      this.metrics.notifications.inc({ channel: item.channel, outcome: record.status });
     }
     await this.queue.remove(item);
   }
