@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@mp/contracts';
 import { Clock, CustomerState, RecipientRef } from '@mp/domain';
 import { CLOCK } from '@mp/platform';
-import { PartnerStore } from '@mp/state';
+import { PartnerStore, StateRebuild } from '@mp/state';
 import { NOTIFICATION_CHANNELS, NotificationChannel } from '../channels/notification-channel';
 import { contactOf, partnerIdsOf, PartyKey, planNotifications } from '../notification-plan';
 import { NOTIFICATION_SETTINGS, NotificationSettings } from '../notification-settings';
@@ -27,6 +27,7 @@ export class NotificationOutbox {
     @Inject(NOTIFICATION_CHANNELS) private readonly channels: NotificationChannel[],
     @Inject(NOTIFICATION_SETTINGS) private readonly settings: NotificationSettings,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly state: StateRebuild,
   ) {}
 
   /**
@@ -36,6 +37,10 @@ export class NotificationOutbox {
    */
   async file(envelope: CloudEvent, customer: CustomerState, recipients: RecipientRef[]): Promise<void> {
     if (recipients.length === 0) return;
+    // Redis was lost a moment ago and this instance has not begun the rebuild yet: the delivery
+    // log may be gone, so filing now could send a settled notification again. The rebuild consumes
+    // this event again (it was begun, so it is below the replay horizon) and files it then.
+    if (await this.state.stale()) return;
     const partners = await this.partners.getMany(partnerIdsOf(recipients));
     const planned = planNotifications(envelope.id, recipients, (r) => contactOf(r, customer, partners), this.channels);
     const now = this.clock.now();
