@@ -10,10 +10,6 @@ export function consumerConfig(settings: KafkaSettings): ConsumerConfig {
     groupId: settings.groupId,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 250,
-    // Small batches per partition, so that a partition with a long backlog (a replay after Redis
-    // was lost) does not keep the others waiting for minutes: the state a waiting command needs
-    // is folded in time. A larger first message is still returned whole (the broker ensures progress).
-    maxBytesPerPartition: 64 * 1024,
     sessionTimeout: settings.sessionTimeoutMs,
     heartbeatInterval: settings.heartbeatIntervalMs,
   };
