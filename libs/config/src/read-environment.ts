@@ -19,18 +19,19 @@ export class ConfigurationError extends Error {
  * bad value at once; the value of a secret is never repeated in it.
  */
 export function readEnvironment(env: RawEnv = process.env, { required = [] }: { required?: Array<keyof Environment> } = {}): Environment {
+  const docs = new Map(variables().map((v) => [v.name, v]));
   const raw: Record<string, string | undefined> = {};
-  for (const v of variables()) {
+  for (const v of docs.values()) {
     const given = env[v.name];
     raw[v.name] = given === undefined || given.trim() === '' ? v.default : given;
   }
   const environment = plainToInstance(Environment, raw);
   const problems = validateSync(environment, { forbidUnknownValues: false }).map((error) => {
-    const doc = variables().find((v) => v.name === error.property);
+    const doc = docs.get(error.property);
     const rule = Object.values(error.constraints ?? {})[0] ?? 'is not valid';
     return `${error.property} ${rule}${doc?.secret ? '' : `, got "${raw[error.property]}"`}`;
   });
-  for (const name of required) if (raw[name] === undefined) problems.push(`${name} is required: ${variables().find((v) => v.name === name)?.meaning ?? ''}`);
+  for (const name of required) if (raw[name] === undefined) problems.push(`${name} is required: ${docs.get(name)?.meaning ?? ''}`);
   problems.push(...between(environment, problems));
   if (problems.length) throw new ConfigurationError(problems);
   return environment;

@@ -40,6 +40,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   private keeper?: StateKeeper;
   /** Per partition (`topic|partition`), the offset past the furthest message this instance has begun to handle. */
   private readonly begun = new Map<string, bigint>();
+  private readonly topicLabels = new Map<string, string>();
 
   constructor(
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
@@ -185,15 +186,22 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
         lastHandled = message.offset;
         // Started over meanwhile: this message comes again in the replay; it says nothing of the replay's progress.
         if (!isStale()) this.keeper?.handled(batch.topic, batch.partition, message.offset);
-        this.metrics?.consumerLag.set({ topic: contractTopic(this.settings, batch.topic), partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(message.offset) - 1n));
         await heartbeat();
       }
     } finally {
       if (lastHandled !== undefined) {
         const offset = (BigInt(lastHandled) + 1n).toString();
+        this.metrics?.consumerLag.set({ topic: this.topicLabel(batch.topic), partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(offset)));
         await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
       }
     }
+  }
+
+  /** The contract topic of a physical one, as a metric label: worked out once per topic. */
+  private topicLabel(physical: string): string {
+    let label = this.topicLabels.get(physical);
+    if (label === undefined) this.topicLabels.set(physical, (label = contractTopic(this.settings, physical)));
+    return label;
   }
 
   private noteBegun(topic: string, partition: number, offset: string): void {
@@ -223,7 +231,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
    */
   private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const decoded = decode(message.value, { maxMessageBytes: this.settings.maxMessageBytes });
-    this.metrics?.consumed.inc({ topic: contractTopic(this.settings, topic), type: decoded.ok ? decoded.envelope.type : 'invalid' });
+    this.metrics?.consumed.inc({ topic: this.topicLabel(topic), type: decoded.ok ? decoded.envelope.type : 'invalid' });
     if (!decoded.ok) return this.deadLetter(topic, partition, message, { ...decoded, attempts: 1, ...failedNow() });
     const envelope = decoded.envelope;
     const misplaced = placementFailure(envelope, { topic, key: message.key }, this.settings.namespace);
@@ -262,7 +270,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     // Consumed again to rebuild a lost state: it was dead-lettered the first time.
     if (this.keeper?.isReplay(topic, partition, message.offset)) return;
     this.log.warn({ msg: `dead-lettering ${topic}[${partition}]@${message.offset}: ${failure.errorClass}: ${failure.message}`, errors: failure.errors.slice(0, 10) });
-    this.metrics?.deadLetters.inc({ topic: contractTopic(this.settings, topic), error_class: failure.errorClass });
+    this.metrics?.deadLetters.inc({ topic: this.topicLabel(topic), error_class: failure.errorClass });
     const provenance = { topic, partition, offset: message.offset, groupId: this.settings.groupId };
     const written = await writeDeadLetter((letter) => this.publisher.sendRaw(Topics.deadLetters, [letter]), message, provenance, failure);
     if (written === 'stripped') this.log.error(`the dead-letter topic refused ${topic}[${partition}]@${message.offset} whole: wrote its failure without the original`);
