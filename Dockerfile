@@ -3,14 +3,14 @@
 #   docker run -e SERVICE=request-service -e KAFKA_BROKERS=... -e REDIS_URL=... multipartner
 # (docker-compose.yml sets SERVICE for each service.)
 
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -14,15 +14,23 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller port (default 9093)
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer (default 60)
 #   KAFKA_HEAP_OPTS        JVM heap flags (default -Xms256m -Xmx768m)
-#   KAFKA_RUN_DIR          the broker's own directory: config, data, logs, pid (default .cache/kafka/run);
-#                          another directory plus other ports runs a second broker beside the first
+#   KAFKA_VERSION          the Apache Kafka release to run (default 4.4.0, the pinned one; 3.9.x works too)
+#   KAFKA_RUN_DIR          the broker's own directory: config, data, logs, pid (default
+#                          .cache/kafka/run-<version>); another directory plus other ports runs a
+#                          second broker beside the first
 #   JAVA_HOME              JDK to run the broker with (default: java on PATH)
 #
 # The broker always binds and advertises 127.0.0.1. Its log is broker.log in its run directory.
-# Kafka stays on 3.9.x: kafkajs 2.2.4 cannot talk to Kafka 4.x.
+# The pinned release is the newest Kafka 4.x; kafkajs 2.2.4 works with it (and with 3.9.x, which CI
+# also runs the integration tests against: KAFKA_VERSION=3.9.1).
 set -euo pipefail
 
-KAFKA_VERSION=3.9.1
+KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
+[[ "$KAFKA_VERSION" =~ ^[34]\.[0-9]+\.[0-9]+$ ]] || {
+  echo "kafka: KAFKA_VERSION must be a 3.x or 4.x release such as 4.4.0 or 3.9.1, got '$KAFKA_VERSION'" >&2
+  exit 2
+}
+KAFKA_MAJOR="${KAFKA_VERSION%%.*}"
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
 ROOT="$(cd -- "$SCRIPT_DIR/.." && pwd -P)"
@@ -32,11 +40,20 @@ PING="$SCRIPT_DIR/kafka-ping.mjs"
 CACHE="$ROOT/.cache/kafka"
 LIBS="$CACHE/$KAFKA_VERSION/libs"
 LIBS_MARKER="$LIBS/.complete"
-RUN="${KAFKA_RUN_DIR:-$CACHE/run}"
+RUN="${KAFKA_RUN_DIR:-$CACHE/run-$KAFKA_VERSION}"
 [[ "$RUN" == /* ]] || RUN="$PWD/$RUN"
 DATA="$RUN/data"
 PROPS="$RUN/server.properties"
-LOG4J="$RUN/log4j.properties"
+# Kafka 3.x logs through log4j 1 (reload4j), 4.x through log4j 2: each has its own config file.
+if [[ "$KAFKA_MAJOR" == 3 ]]; then
+  LOG4J="$RUN/log4j.properties"
+  LOG_CONFIG_FLAG="-Dlog4j.configuration=file:$LOG4J"
+  MAVEN_PROFILE="-Pkafka3"
+else
+  LOG4J="$RUN/log4j2.properties"
+  LOG_CONFIG_FLAG="-Dlog4j2.configurationFile=$LOG4J"
+  MAVEN_PROFILE="-Pkafka4"
+fi
 LOG="$RUN/broker.log"
 OUT="$RUN/broker.out"
 PIDFILE="$RUN/broker.pid"
@@ -140,8 +157,8 @@ cmd_fetch() {
   mkdir -p "$CACHE/$KAFKA_VERSION"
   tmp="$(mktemp -d "$CACHE/$KAFKA_VERSION/libs.tmp.XXXXXX")"
   log "fetching Kafka $KAFKA_VERSION jars with Maven..."
-  if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
-    -DoutputDirectory="$tmp" -DincludeScope=runtime; then
+  if ! mvn -q -B -Dstyle.color=never -f "$POM" "$MAVEN_PROFILE" dependency:copy-dependencies \
+    -Dkafka.version="$KAFKA_VERSION" -DoutputDirectory="$tmp" -DincludeScope=runtime; then
     rm -rf "$tmp"
     die "mvn dependency:copy-dependencies failed"
   fi
@@ -179,7 +196,8 @@ auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
 EOF
 
-  cat >"$LOG4J" <<EOF
+  if [[ "$KAFKA_MAJOR" == 3 ]]; then
+    cat >"$LOG4J" <<EOF
 # Written by scripts/kafka-broker.sh: everything goes to broker.log, nothing to the console.
 log4j.rootLogger=INFO, file
 log4j.appender.file=org.apache.log4j.RollingFileAppender
@@ -192,7 +210,6 @@ log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
 
 log4j.logger.kafka=INFO
 log4j.logger.org.apache.kafka=INFO
-log4j.logger.org.apache.zookeeper=WARN
 log4j.logger.kafka.request.logger=WARN
 log4j.logger.kafka.network.RequestChannel\$=WARN
 log4j.logger.kafka.log.LogCleaner=WARN
@@ -200,6 +217,37 @@ log4j.logger.state.change.logger=WARN
 log4j.logger.kafka.authorizer.logger=WARN
 log4j.logger.org.apache.kafka.clients=WARN
 EOF
+  else
+    cat >"$LOG4J" <<EOF
+# Written by scripts/kafka-broker.sh: everything goes to broker.log, nothing to the console.
+appender.file.type=RollingFile
+appender.file.name=file
+appender.file.fileName=$LOG
+appender.file.filePattern=$LOG.%i
+appender.file.append=true
+appender.file.layout.type=PatternLayout
+appender.file.layout.pattern=[%d] %p %m (%c)%n
+appender.file.policies.type=Policies
+appender.file.policies.size.type=SizeBasedTriggeringPolicy
+appender.file.policies.size.size=50MB
+appender.file.strategy.type=DefaultRolloverStrategy
+appender.file.strategy.max=2
+
+rootLogger.level=INFO
+rootLogger.appenderRef.file.ref=file
+
+logger.request.name=kafka.request.logger
+logger.request.level=WARN
+logger.cleaner.name=kafka.log.LogCleaner
+logger.cleaner.level=WARN
+logger.statechange.name=state.change.logger
+logger.statechange.level=WARN
+logger.authorizer.name=kafka.authorizer.logger
+logger.authorizer.level=WARN
+logger.clients.name=org.apache.kafka.clients
+logger.clients.level=WARN
+EOF
+  fi
 }
 
 cluster_id() {
@@ -281,7 +329,7 @@ cmd_start() {
   cid="$(cluster_id)"
   # Formatting is a one-time step; skipping it on formatted storage saves a JVM start (~1 s).
   if [[ ! -f "$DATA/meta.properties" ]]; then
-    if ! "$JAVA" -Dlog4j.configuration="file:$LOG4J" -cp "$LIBS/*" \
+    if ! "$JAVA" "$LOG_CONFIG_FLAG" -cp "$LIBS/*" \
       kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted >"$RUN/format.out" 2>&1; then
       cat "$RUN/format.out" >&2
       die "formatting the storage in ${DATA#"$ROOT"/} failed (try: bash scripts/kafka-broker.sh wipe)"
@@ -299,7 +347,7 @@ cmd_start() {
   # shellcheck disable=SC2086 # HEAP_OPTS is a list of flags
   nohup setsid "$JAVA" $HEAP_OPTS \
     -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$LOG4J" \
+    "$LOG_CONFIG_FLAG" \
     -Dkafka.logs.dir="$RUN" \
     -cp "$LIBS/*" kafka.Kafka "$PROPS" \
     >>"$OUT" 2>&1 </dev/null 9>&- &

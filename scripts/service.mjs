@@ -9,8 +9,17 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isNewEnough, OLDEST_NODE } from './bootstrap.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+if (!isNewEnough(process.versions.node)) {
+  console.error(
+    `service: Node ${process.version} is too old: the services need Node >= ${OLDEST_NODE.join('.')} (Node 24 LTS is the target). ` +
+      '`node scripts/bootstrap.mjs node-bin` installs Node 24 into .cache/node and prints its directory.',
+  );
+  process.exit(1);
+}
 
 /** Each service and the env var of its HTTP port (DESIGN §3). */
 const SERVICES = {

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// npm start: brings up what is missing (Kafka via the broker script or Docker, Redis), builds,
-// and runs the four services with their logs in this terminal. Ctrl-C stops everything it started.
+// npm start: brings up what is missing (Node 24 when the machine's is too old, the dependencies,
+// Kafka via the broker script or Docker, Redis), builds, and runs the four services with their logs
+// in this terminal. Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDependencies, ensureNode } from './bootstrap.mjs';
+
+await ensureNode('start');
+ensureDependencies('start');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };
