@@ -157,8 +157,9 @@ cmd_fetch() {
   mkdir -p "$CACHE/$KAFKA_VERSION"
   tmp="$(mktemp -d "$CACHE/$KAFKA_VERSION/libs.tmp.XXXXXX")"
   log "fetching Kafka $KAFKA_VERSION jars with Maven..."
+  # Maven 3.8 prints colour resets even with colour off: they are stripped (pipefail keeps its status).
   if ! mvn -q -B -Dstyle.color=never -f "$POM" "$MAVEN_PROFILE" dependency:copy-dependencies \
-    -Dkafka.version="$KAFKA_VERSION" -DoutputDirectory="$tmp" -DincludeScope=runtime; then
+    -Dkafka.version="$KAFKA_VERSION" -DoutputDirectory="$tmp" -DincludeScope=runtime 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; then
     rm -rf "$tmp"
     die "mvn dependency:copy-dependencies failed"
   fi
