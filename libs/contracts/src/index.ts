@@ -15,3 +15,4 @@ export * from './messages/consent-commands';
 export * from './messages/request-events';
 export * from './messages/relationship-events';
 export * from './messages/notification-events';
+export * from './asyncapi';
