@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServiceModule } from '@mp/platform';
 import { StateModule } from '@mp/state';
+import { AsyncApiHttpController } from './asyncapi/asyncapi.http.controller';
 import { CustomerRequestsQuery } from './customers/customer-requests.query';
 import { CustomerResellersQuery } from './customers/customer-resellers.query';
 import { CustomerSubscriptionsQuery } from './customers/customer-subscriptions.query';
@@ -24,7 +25,7 @@ export const DIRECTORY_SERVICE = 'directory-service';
  */
 @Module({
   imports: [ServiceModule.forService(DIRECTORY_SERVICE), StateModule.forService('directory', { foldLifecycleEvents: false })],
-  controllers: [LifecycleProjectionMessageController, CustomersHttpController, RequestsHttpController, ResellersHttpController],
+  controllers: [LifecycleProjectionMessageController, AsyncApiHttpController, CustomersHttpController, RequestsHttpController, ResellersHttpController],
   providers: [RebuildStatus, ReadModelsReadyGuard, LostReadModelsInterceptor, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery],
 })
 export class DirectoryServiceModule {}

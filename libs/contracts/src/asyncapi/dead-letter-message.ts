@@ -39,7 +39,7 @@ export const DeadLetterHeaderSchemas: Record<string, { required: boolean; schema
 };
 
 /** The values `mp-error-class` takes when the message itself is at fault, or the handler kept failing. */
-export const DeadLetterErrorClasses: Record<string, string> = {
+export const DeadLetterErrorClasses = {
   TooLarge: 'over `KAFKA_MAX_MESSAGE_BYTES`, refused on its bytes before parsing',
   NotJson: 'not UTF-8 JSON',
   LimitExceeded: 'nested deeper, a list or a key longer than the input limits allow',
@@ -52,4 +52,4 @@ export const DeadLetterErrorClasses: Record<string, string> = {
   WrongKey: 'a key that is present but is not the id the type is keyed by',
   HandlerFailed: 'the handler kept failing after its retries (or the class of what it threw)',
   DecodeFailed: 'a last resort that should never occur',
-};
+} as const satisfies Record<string, string>;
