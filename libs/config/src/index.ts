@@ -3,3 +3,4 @@ export * from './environment.module';
 export * from './read-environment';
 export { variables, type VariableDoc } from './variable';
 export * from './configuration-table';
+export * from './secrets';

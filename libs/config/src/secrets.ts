@@ -1,0 +1,76 @@
+import type { Environment } from './environment';
+import { variables } from './variable';
+
+/** What a secret that is not a URL is shown as in logs. */
+export const SECRET_SET = '[secret]';
+
+/** `scheme://user:***@host...` for a URL that holds a password; anything else as it is. */
+export function withoutPassword(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return text;
+  }
+  if (!url.password) return text;
+  url.password = '***';
+  return url.toString();
+}
+
+/**
+ * The environment as it may be logged at start: every variable that is set, a secret URL with its
+ * password replaced (`smtps://user:***@mail.example:465`), any other secret as `[secret]`.
+ */
+export function environmentForLogs(env: Environment): Record<string, string | number | boolean> {
+  const shown: Record<string, string | number | boolean> = {};
+  for (const { name, secret } of variables()) {
+    const value = (env as unknown as Record<string, string | number | boolean | undefined>)[name];
+    if (value === undefined || value === '') continue;
+    shown[name] = !secret ? value : typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? withoutPassword(value) : SECRET_SET;
+  }
+  return shown;
+}
+
+/** Shorter than this, a secret is not looked for in log lines by value (it would blank common words). */
+export const MIN_SCRUBBED_SECRET_LENGTH = 6;
+
+/**
+ * The secret values of the environment, as they could appear in a log line: each secret whole,
+ * the password of a secret URL (as written and decoded), each of several space-separated values
+ * (`WEBHOOK_SECRET` may list two for rotation) and the key part of `whsec_<key>`. The log
+ * destination blanks every one of them, wherever it appears (an error message, a stack trace).
+ */
+export function secretValuesOf(env: Environment): string[] {
+  const found = new Set<string>();
+  for (const { name, secret } of variables()) {
+    const value = (env as unknown as Record<string, unknown>)[name];
+    if (!secret || typeof value !== 'string' || value === '') continue;
+    found.add(value);
+    for (const part of value.split(/\s+/)) {
+      found.add(part);
+      if (part.startsWith('whsec_')) found.add(part.slice('whsec_'.length));
+    }
+    const password = passwordOf(value);
+    if (password) {
+      found.add(password);
+      found.add(decodeURIComponentSafely(password));
+    }
+  }
+  return [...found].filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH);
+}
+
+function passwordOf(text: string): string | undefined {
+  try {
+    return new URL(text).password || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeURIComponentSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
