@@ -80,6 +80,21 @@ function withInputLimits(schema: JsonSchema): JsonSchema {
   return mapSchemas(schema, (node) => (node.type === 'array' ? { ...node, maxItems: Math.min(node.maxItems ?? max, max) } : node));
 }
 
+/**
+ * `@IsObject()` beside `@ValidateNested()` (a list is not a nested object) gives `type: object`
+ * beside the `$ref`, where draft-07 ignores it: the referenced class's schema says it already.
+ */
+function withoutRefSiblings(schema: JsonSchema): JsonSchema {
+  return mapSchemas(schema, (node) => {
+    if (typeof node.$ref !== 'string' || node.type !== 'object') return node;
+    const { type: _type, ...rest } = node;
+    return rest;
+  });
+}
+
+/** A generated schema as the document gives it. */
+const shaped = (schema: JsonSchema) => withInputLimits(withoutRefSiblings(schema));
+
 function refName(ref: string): string {
   if (!ref.startsWith(SCHEMA_REF_PREFIX)) throw new Error(`unexpected $ref ${ref}`);
   return ref.slice(SCHEMA_REF_PREFIX.length);
@@ -93,14 +108,14 @@ export class DataSchemas {
   /** The schema of one class (with what it inherits), nested classes as `$ref`s. */
   of(cls: Class): JsonSchema {
     assertConvertible(cls);
-    return withInputLimits(targetConstructorToSchema(cls, OPTIONS) as JsonSchema);
+    return shaped(targetConstructorToSchema(cls, OPTIONS) as JsonSchema);
   }
 
   /** The schema of a nested class a `$ref` names. */
   named(name: string): JsonSchema {
     const schema = this.byName[name];
     if (!schema) throw new Error(`no schema for the class ${name}`);
-    return withInputLimits(schema);
+    return shaped(schema);
   }
 
   /**

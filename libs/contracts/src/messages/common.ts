@@ -15,6 +15,7 @@ import {
   Min,
   ValidateNested,
   IsDefined,
+  IsObject,
 } from 'class-validator';
 
 /** Identifiers are opaque strings of a sane length. */
@@ -117,6 +118,6 @@ export class RelationshipSnapshot {
   @IsOptional() @IsISO8601()
   endedAt?: string;
 
-  @IsDefined() @ValidateNested() @Type(() => DelegatedAdminSnapshot)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => DelegatedAdminSnapshot)
   delegatedAdmin!: DelegatedAdminSnapshot;
 }

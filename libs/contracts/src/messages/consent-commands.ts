@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested, IsDefined } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested, IsDefined, IsObject } from 'class-validator';
 import { ID_MAX, PartyRef, UserRef } from './common';
 
 export class ApproveRequest {
@@ -9,7 +9,7 @@ export class ApproveRequest {
   @IsString() @IsNotEmpty() @MaxLength(ID_MAX)
   customerId!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   approvedBy!: UserRef;
 
   /** Defaults to true when privileges were asked: the customer may approve yet withhold them. */
@@ -24,7 +24,7 @@ export class DeclineRequest {
   @IsString() @IsNotEmpty() @MaxLength(ID_MAX)
   customerId!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   declinedBy!: UserRef;
 
   @IsOptional() @IsString() @MaxLength(500)
@@ -38,7 +38,7 @@ export class EndRelationship {
   @IsString() @IsNotEmpty() @MaxLength(ID_MAX)
   resellerId!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => PartyRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => PartyRef)
   endedBy!: PartyRef;
 
   @IsOptional() @IsString() @MaxLength(500)
@@ -52,6 +52,6 @@ export class RevokeDelegatedAdmin {
   @IsString() @IsNotEmpty() @MaxLength(ID_MAX)
   resellerId!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   revokedBy!: UserRef;
 }

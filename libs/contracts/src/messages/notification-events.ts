@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Min, ValidateNested, IsDefined } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Min, ValidateNested, IsDefined, IsObject } from 'class-validator';
 import { Parties, Party } from './common';
 
 export const NotificationChannels = ['webhook', 'email'] as const;
@@ -27,7 +27,7 @@ class NotificationOutcome {
   @IsString() @IsNotEmpty()
   customerId!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => Recipient)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Recipient)
   recipient!: Recipient;
 
   @IsIn(NotificationChannels)

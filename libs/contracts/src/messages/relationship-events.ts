@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { Equals, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested, IsDefined } from 'class-validator';
+import { Equals, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested, IsDefined, IsObject } from 'class-validator';
 import { ConsentRejectionReason, ConsentRejectionReasons } from '../reason-codes';
 import { DelegatedAdminSnapshot, PartyRef, RelationshipSnapshot, UserRef } from './common';
 
@@ -15,10 +15,10 @@ export class RelationshipEstablished extends RelationshipEventBase {
   @IsString() @IsNotEmpty()
   requestId!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   approvedBy!: UserRef;
 
-  @IsDefined() @ValidateNested() @Type(() => RelationshipSnapshot)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => RelationshipSnapshot)
   relationship!: RelationshipSnapshot;
 }
 
@@ -32,7 +32,7 @@ export class RequestDeclined extends RelationshipEventBase {
   @IsString() @IsNotEmpty()
   requestId!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   declinedBy!: UserRef;
 
   @IsOptional() @IsString()
@@ -71,7 +71,7 @@ export class ConsentRejected {
   @IsString() @IsNotEmpty()
   message!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   actor!: UserRef;
 
   /** With SERVICE_ADMIN_TAKEN: the reseller that already holds privileges for the service. */
@@ -80,18 +80,18 @@ export class ConsentRejected {
 }
 
 export class RelationshipEnded extends RelationshipEventBase {
-  @IsDefined() @ValidateNested() @Type(() => PartyRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => PartyRef)
   endedBy!: PartyRef;
 
   @IsOptional() @IsString()
   reason?: string;
 
-  @IsDefined() @ValidateNested() @Type(() => RelationshipSnapshot)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => RelationshipSnapshot)
   relationship!: RelationshipSnapshot;
 }
 
 class DelegatedAdminEventBase extends RelationshipEventBase {
-  @IsDefined() @ValidateNested() @Type(() => DelegatedAdminSnapshot)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => DelegatedAdminSnapshot)
   delegatedAdmin!: DelegatedAdminSnapshot;
 }
 
@@ -99,12 +99,12 @@ export class DelegatedAdminGranted extends DelegatedAdminEventBase {
   @IsString() @IsNotEmpty()
   requestId!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   grantedBy!: UserRef;
 }
 
 export class DelegatedAdminRevoked extends DelegatedAdminEventBase {
-  @IsDefined() @ValidateNested() @Type(() => PartyRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => PartyRef)
   revokedBy!: PartyRef;
 
   @IsIn(['revoked-by-customer', 'relationship-ended'])

@@ -10,6 +10,7 @@ import {
   MaxLength,
   ValidateNested,
   IsDefined,
+  IsObject,
 } from 'class-validator';
 import { DelegatedAdminAsk, ID_MAX, UserRef } from './common';
 
@@ -27,7 +28,7 @@ export class RequestRelationship {
   @IsArray() @ArrayNotEmpty() @ArrayMaxSize(50) @ArrayUnique() @IsString({ each: true }) @IsNotEmpty({ each: true })
   services!: string[];
 
-  @IsOptional() @ValidateNested() @Type(() => DelegatedAdminAsk)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => DelegatedAdminAsk)
   delegatedAdmin?: DelegatedAdminAsk;
 
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(ID_MAX)
@@ -36,7 +37,7 @@ export class RequestRelationship {
   @IsOptional() @IsString() @MaxLength(500)
   message?: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   requestedBy!: UserRef;
 }
 
@@ -50,6 +51,6 @@ export class CancelRequest {
   @IsString() @IsNotEmpty() @MaxLength(ID_MAX)
   resellerId!: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   cancelledBy!: UserRef;
 }

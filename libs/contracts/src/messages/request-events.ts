@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { Equals, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested, IsDefined } from 'class-validator';
+import { Equals, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested, IsDefined, IsObject } from 'class-validator';
 import { RequestRejectionReason, RequestRejectionReasons } from '../reason-codes';
 import { Channel, Channels, DelegatedAdminAsk, UserRef } from './common';
 
@@ -19,7 +19,7 @@ export class RelationshipRequested extends RequestEventBase {
   @IsArray() @IsString({ each: true })
   services!: string[];
 
-  @IsOptional() @ValidateNested() @Type(() => DelegatedAdminAsk)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => DelegatedAdminAsk)
   delegatedAdmin?: DelegatedAdminAsk;
 
   @IsIn(Channels)
@@ -31,7 +31,7 @@ export class RelationshipRequested extends RequestEventBase {
   @IsOptional() @IsString()
   message?: string;
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   requestedBy!: UserRef;
 
   @Equals('pending')
@@ -56,12 +56,12 @@ export class RequestRejected extends RequestEventBase {
   @IsIn(['RequestRelationship', 'CancelRequest'])
   command!: 'RequestRelationship' | 'CancelRequest';
 
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   actor!: UserRef;
 }
 
 export class RequestCancelled extends RequestEventBase {
-  @IsDefined() @ValidateNested() @Type(() => UserRef)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => UserRef)
   cancelledBy!: UserRef;
 
   @Equals('cancelled')
