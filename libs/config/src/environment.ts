@@ -99,6 +99,16 @@ export class Environment {
   @Variable({ default: 'true', meaning: 'at most one reseller holds privileges per service' }, flag())
   ONE_ADMIN_PER_SERVICE!: boolean;
 
+  // --- authentication (DESIGN §10) -----------------------------------------------------------
+  @Variable({ meaning: 'HS256 secret of the bearer tokens, at least 32 characters; `npm run ops -- token` signs with it', secret: true }, text(/^\S{32,}$/, 'must be at least 32 characters, without spaces'))
+  AUTH_JWT_SECRET?: string;
+
+  @Variable({ meaning: 'the issuer (`iss`) of the bearer tokens; `npm run ops -- token` puts it in the tokens it mints' }, text(/^\S+$/, 'must not be blank or hold spaces'))
+  AUTH_ISSUER?: string;
+
+  @Variable({ meaning: 'the audience (`aud`) of the bearer tokens; `npm run ops -- token` puts it in the tokens it mints' }, text(/^\S+$/, 'must not be blank or hold spaces'))
+  AUTH_AUDIENCE?: string;
+
   // --- notifications -------------------------------------------------------------------------
   @Variable({ meaning: 'Standard Webhooks secret `whsec_<base64>` of at least 24 bytes; required by the notification-service (`npm start` makes one)', secret: true }, text(WEBHOOK_SECRET, 'must be whsec_ followed by standard base64 of at least 24 bytes'))
   WEBHOOK_SECRET?: string;

@@ -1,0 +1,64 @@
+import { SignJWT } from 'jose';
+import { OperationError } from '../operations-kafka';
+
+/** The roles of DESIGN §10. */
+export const ROLES = ['ops', 'customer-admin', 'reseller'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TokenRequest {
+  role: string;
+  /** The customer a `customer-admin` acts for. */
+  customer?: string;
+  /** The partner (reseller or indirect provider) a `reseller` acts for. */
+  partner?: string;
+  /** The user (`sub`). */
+  subject?: string;
+  /** How long it is valid: a number and a unit, `30m`, `12h`, `7d`. */
+  expiresIn?: string;
+}
+
+export interface TokenClaims {
+  sub: string;
+  role: Role;
+  customerId?: string;
+  partnerId?: string;
+}
+
+const DURATION = /^(\d{1,6})\s*(s|m|h|d)$/;
+
+/**
+ * The claims of DESIGN §10 for a request, or a refusal that says what is missing: a
+ * `customer-admin` names its customer, a `reseller` its partner, `ops` neither.
+ */
+export function tokenClaims(request: TokenRequest): TokenClaims {
+  const role = request.role as Role;
+  if (!ROLES.includes(role)) throw new OperationError(`unknown role "${request.role}": it is one of ${ROLES.join(', ')}`);
+  if (role === 'customer-admin' && !request.customer) throw new OperationError('a customer-admin token names its customer: --customer <customerId>');
+  if (role === 'reseller' && !request.partner) throw new OperationError('a reseller token names its partner: --partner <partnerId>');
+  if (role !== 'customer-admin' && request.customer) throw new OperationError(`--customer is for a customer-admin token, not ${role}`);
+  if (role !== 'reseller' && request.partner) throw new OperationError(`--partner is for a reseller token, not ${role}`);
+  if (request.expiresIn !== undefined && !DURATION.test(request.expiresIn)) throw new OperationError(`--expires-in "${request.expiresIn}" is not a duration: a number and s, m, h or d, e.g. 12h`);
+  const sub = request.subject ?? (role === 'ops' ? 'ops' : role === 'reseller' ? `${request.partner}-user` : `${request.customer}-admin`);
+  return { sub, role, ...(request.customer ? { customerId: request.customer } : {}), ...(request.partner ? { partnerId: request.partner } : {}) };
+}
+
+export interface SigningKey {
+  /** `AUTH_JWT_SECRET`. */
+  secret: string | undefined;
+  issuer?: string;
+  audience?: string;
+}
+
+/** An HS256 JWT for the local auth secret, with the claims of `tokenClaims`, `iat` and `exp`, and `iss` / `aud` when configured. */
+export async function mintToken(request: TokenRequest, key: SigningKey, now = new Date()): Promise<{ token: string; claims: TokenClaims; expiresAt: string }> {
+  const claims = tokenClaims(request);
+  if (!key.secret) throw new OperationError('AUTH_JWT_SECRET is not set: the token would be signed with nothing the services know (npm start prints the one it made)');
+  const [, amount, unit] = DURATION.exec(request.expiresIn ?? '1h')!;
+  const seconds = Number(amount) * { s: 1, m: 60, h: 3600, d: 86_400 }[unit as 's' | 'm' | 'h' | 'd'];
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  let jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(claims.sub).setIssuedAt(issuedAt).setExpirationTime(issuedAt + seconds);
+  if (key.issuer) jwt = jwt.setIssuer(key.issuer);
+  if (key.audience) jwt = jwt.setAudience(key.audience);
+  const token = await jwt.sign(new TextEncoder().encode(key.secret));
+  return { token, claims, expiresAt: new Date((issuedAt + seconds) * 1000).toISOString() };
+}
