@@ -16,7 +16,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };
 env.KAFKA_BROKERS ??= '127.0.0.1:9092';
 env.REDIS_URL ??= 'redis://127.0.0.1:6379';
-env.LOG_PRETTY ??= process.stdout.isTTY ? 'true' : 'false';
+// The services' stdout is a pipe to this script: in a terminal, ask for pino-pretty's coloured lines.
+env.LOG_FORMAT ??= process.stdout.isTTY ? 'pretty' : 'json';
 env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 // A local run is a sandbox: its clock can be moved (the demo does), see libs/platform/src/sandbox-clock.ts.
 env.SANDBOX_CLOCK ??= 'true';

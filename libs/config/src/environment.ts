@@ -65,8 +65,8 @@ export class Environment {
   @Variable({ default: 'info', meaning: 'pino log level' }, oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   LOG_LEVEL!: string;
 
-  @Variable({ default: 'false', meaning: 'one coloured line per log entry instead of JSON (`npm start` turns it on in a terminal)' }, flag())
-  LOG_PRETTY!: boolean;
+  @Variable({ default: 'auto', meaning: '`json` (one JSON object a line), `pretty` (one coloured line per entry, pino-pretty) or `auto`: pretty when stdout is a terminal, JSON otherwise (`npm start` asks for pretty in a terminal)' }, oneOf(['auto', 'json', 'pretty']))
+  LOG_FORMAT!: 'auto' | 'json' | 'pretty';
 
   @Variable({ default: '9000', meaning: 'after SIGTERM the process exits 1 if closing takes longer' }, wholeNumber(1))
   SHUTDOWN_TIMEOUT_MS!: number;

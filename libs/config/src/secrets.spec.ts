@@ -33,10 +33,11 @@ describe('the environment as it is logged at start', () => {
 });
 
 describe('the secret values looked for in every log line', () => {
-  it('are each secret whole, URL passwords as written and decoded, and the key of whsec_', () => {
-    expect(secretValuesOf(env)).toEqual(
-      expect.arrayContaining([`whsec_${webhookKey}`, webhookKey, 'pa%2Fss-w0rd', 'pa/ss-w0rd', 'redis-pa55', 'sasl-pa55word', 'smtps://mailer:pa%2Fss-w0rd@mail.example:465']),
-    );
+  it('are each secret whole, the key of whsec_, and of a URL its password only, as written and decoded', () => {
+    const values = secretValuesOf(env);
+    expect(values).toEqual(expect.arrayContaining([`whsec_${webhookKey}`, webhookKey, 'pa%2Fss-w0rd', 'pa/ss-w0rd', 'redis-pa55', 'sasl-pa55word']));
+    // The URL itself is logged without its password: blanking it whole would hide the host too.
+    expect(values.some((v) => v.includes('mail.example') || v.includes('127.0.0.1'))).toBe(false);
   });
 
   it('take each of two space-separated webhook secrets (a rotation)', () => {

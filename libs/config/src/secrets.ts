@@ -26,7 +26,7 @@ export function environmentForLogs(env: Environment): Record<string, string | nu
   for (const { name, secret } of variables()) {
     const value = (env as unknown as Record<string, string | number | boolean | undefined>)[name];
     if (value === undefined || value === '') continue;
-    shown[name] = !secret ? value : typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? withoutPassword(value) : SECRET_SET;
+    shown[name] = !secret ? value : typeof value === 'string' && isUrl(value) ? withoutPassword(value) : SECRET_SET;
   }
   return shown;
 }
@@ -36,7 +36,7 @@ export const MIN_SCRUBBED_SECRET_LENGTH = 6;
 
 /**
  * The secret values of the environment, as they could appear in a log line: each secret whole,
- * the password of a secret URL (as written and decoded), each of several space-separated values
+ * but of a secret URL its password only (as written and decoded), each of several space-separated values
  * (`WEBHOOK_SECRET` may list two for rotation) and the key part of `whsec_<key>`. The log
  * destination blanks every one of them, wherever it appears (an error message, a stack trace).
  */
@@ -45,18 +45,23 @@ export function secretValuesOf(env: Environment): string[] {
   for (const { name, secret } of variables()) {
     const value = (env as unknown as Record<string, unknown>)[name];
     if (!secret || typeof value !== 'string' || value === '') continue;
+    if (isUrl(value)) {
+      // Logged without its password (`environmentForLogs`): the password is what must not appear.
+      const password = passwordOf(value);
+      if (password) found.add(password).add(decodeURIComponentSafely(password));
+      continue;
+    }
     found.add(value);
     for (const part of value.split(/\s+/)) {
       found.add(part);
       if (part.startsWith('whsec_')) found.add(part.slice('whsec_'.length));
     }
-    const password = passwordOf(value);
-    if (password) {
-      found.add(password);
-      found.add(decodeURIComponentSafely(password));
-    }
   }
   return [...found].filter((s) => s.length >= MIN_SCRUBBED_SECRET_LENGTH);
+}
+
+function isUrl(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text);
 }
 
 function passwordOf(text: string): string | undefined {

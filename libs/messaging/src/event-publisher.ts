@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ServiceMetrics } from '@mp/metrics';
-import { CloudEvent, MessageType, ProducedEvent, specOf } from '@mp/contracts';
+import { CloudEvent, describeThrown, MessageType, ProducedEvent, specOf } from '@mp/contracts';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { envelopeFor, Origin, OutgoingMessage, toKafkaMessage } from './envelopes';
 import { KafkaSettings, physicalTopic } from './kafka-settings';
@@ -32,8 +32,12 @@ export class EventPublisher implements OnApplicationShutdown {
     });
   }
 
+  /** Connects once; a failed connection is tried again at the next call (Kafka unreachable at start). */
   connect(): Promise<void> {
-    this.connecting ??= this.producer.connect();
+    this.connecting ??= this.producer.connect().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
     return this.connecting;
   }
 
@@ -53,6 +57,8 @@ export class EventPublisher implements OnApplicationShutdown {
     await this.connect();
     await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     for (const envelope of envelopes) this.count(envelope);
+    // At debug: what a command produced is logged at info by the command handler, with the same ids.
+    this.logger.debug({ msg: `published ${envelopes.map((e) => e.type).join(', ')}`, published: envelopes.map((e) => ({ id: e.id, type: e.type, correlationid: e.correlationid, causationid: e.causationid })) });
   }
 
   private count(envelope: CloudEvent): void {
@@ -71,6 +77,6 @@ export class EventPublisher implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.connecting) return;
-    await this.producer.disconnect().catch((error) => this.logger.warn(`producer disconnect: ${error}`));
+    await this.producer.disconnect().catch((error: unknown) => this.logger.warn(`producer disconnect: ${describeThrown(error)}`));
   }
 }

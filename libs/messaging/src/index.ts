@@ -12,3 +12,5 @@ export * from './kafka-transport.server';
 export * from './messaging.module';
 export * from './rethrow-handler-errors.filter';
 export * from './state-keeper';
+export * from './log-context';
+export * from './broker-ping';

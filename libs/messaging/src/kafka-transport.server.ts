@@ -5,11 +5,12 @@ import { CloudEvent, describeThrown, isMessageType, MessageCatalog, MessageType,
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { CONSUMER_LEAVE_BUDGET_MS, consumerConfig, ConsumerState, crashesInARow, leaveWithin, restartDelayMs } from './consumer-lifecycle';
-import { Failure, handlerFailure, writeDeadLetter } from './dead-letters';
+import { Failure, handlerFailure, MAX_ERROR_MESSAGE_CHARS, writeDeadLetter } from './dead-letters';
 import { decode, placementFailure } from './decode';
 import { EventPublisher } from './event-publisher';
 import { KafkaMessageContext } from './kafka-message.context';
 import { contractTopic, KafkaSettings, physicalTopic } from './kafka-settings';
+import { LogContext, messageLogFields } from './log-context';
 import { ConsumerControl, StateKeeper } from './state-keeper';
 import { TopicProvisioner } from './topic-provisioner';
 import { KAFKA_SETTINGS } from './tokens';
@@ -25,7 +26,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * - retries a handler that throws, with back-off, then dead-letters the message;
  * - commits an offset only after its message was handled (or dead-lettered);
  * - re-creates its consumer when kafkajs gives up on it (a crash kafkajs does not restart itself);
+ * - reaches Kafka in the background, so the service answers HTTP (health) meanwhile; a broker
+ *   that does not answer at start is tried again like a crash, and `/health/ready` says why;
  * - on close, finishes the message in hand, commits, leaves the group, within a bounded time.
+ *
+ * Logs: each message is handled in a logging context (`LogContext`), so every line written
+ * meanwhile carries its topic, partition, offset, id, type, correlationid and causationid; one
+ * line at debug says it was handled (the handlers log their decisions at info), a dead letter is
+ * a warning; joining the group, a rebalance, a crash and leaving are info or error.
  */
 @Injectable()
 export class KafkaTransport extends Server implements CustomTransportStrategy, ConsumerControl {
@@ -36,6 +44,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   private crashes = 0;
   private startedAt = 0;
   private restarts = 0;
+  /** Why the consumer last failed to start or crashed, for `/health/ready`. */
+  private lastError?: string;
   private restartTimer?: NodeJS.Timeout;
   private keeper?: StateKeeper;
   /** Per partition (`topic|partition`), the offset past the furthest message this instance has begun to handle. */
@@ -48,6 +58,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     private readonly publisher: EventPublisher,
     private readonly topics: TopicProvisioner,
     @Optional() private readonly metrics?: ServiceMetrics,
+    @Optional() private readonly logContext?: LogContext,
   ) {
     super();
   }
@@ -65,29 +76,48 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     return [...new Set(this.handledTypes().map((type) => MessageCatalog[type].topic))];
   }
 
+  /**
+   * Returns at once: Kafka is reached in the background, so that the service answers HTTP
+   * (`/health/live`, and `/health/ready` saying what it waits for) while it connects and joins
+   * its group, however long that takes; a start that fails is tried again like a crash.
+   */
   listen(callback: (error?: unknown) => void): void {
-    this.start().then(() => callback(), callback);
+    callback();
+    this.state = 'starting';
+    void this.start().catch((error: unknown) => {
+      if (this.stopped()) return;
+      this.state = 'restarting';
+      this.crashes++;
+      this.scheduleRestart(this.consumer, error, 'could not start consuming');
+    });
   }
 
+  /** Topics, producer and consumer: what a start, or a re-start after a crash, needs. */
   private async start(): Promise<void> {
     await this.topics.ensureTopics();
     await this.publisher.connect();
     if (this.subscribedTopics().length === 0) return;
     await this.runConsumer();
-    this.log.log(`consuming ${this.subscribedTopics().join(', ')} as group ${this.settings.groupId}`);
+    this.log.log({ msg: `consuming ${this.subscribedTopics().join(', ')} as group ${this.settings.groupId}`, groupId: this.settings.groupId });
   }
 
   /** Creates, subscribes and runs a consumer; a crash kafkajs will not recover from re-creates it. */
   private async runConsumer(): Promise<void> {
+    if (this.stopped()) return; // closed while Kafka was being reached
     this.state = 'starting';
     this.startedAt = Date.now();
     const consumer = this.kafka.consumer(consumerConfig(this.settings));
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       if (this.consumer !== consumer || this.stopped()) return;
-      void this.keeper?.assigned(event.payload.memberAssignment).catch((error) => this.log.error(`state check after the rebalance failed: ${error}`));
+      this.logJoined(event.payload);
+      void this.keeper?.assigned(event.payload.memberAssignment).catch((error) => this.log.error(`state check after the rebalance failed: ${describeThrown(error)}`));
       this.state = 'joined';
+      this.lastError = undefined;
       this.joinedWaiters.splice(0).forEach((resolve) => resolve());
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (this.consumer === consumer && !this.stopped()) this.log.log({ msg: `group ${this.settings.groupId} is rebalancing`, groupId: this.settings.groupId });
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
     await consumer.connect();
@@ -96,9 +126,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
   }
 
+  /** One line per join: the group, this member, and the partitions it was given. */
+  private logJoined({ groupId, memberId, isLeader, memberAssignment, duration }: { groupId: string; memberId: string; isLeader: boolean; memberAssignment: Record<string, number[]>; duration: number }): void {
+    const partitions = Object.values(memberAssignment).reduce((sum, p) => sum + p.length, 0);
+    this.log.log({ msg: `joined group ${groupId}${isLeader ? ' (leader)' : ''}: ${partitions} partition(s) assigned`, groupId, memberId, assignment: memberAssignment, durationMs: duration });
+  }
+
   private onCrash(consumer: Consumer, error: Error, kafkajsRestarts: boolean): void {
     if (this.consumer !== consumer || this.stopped()) return;
     this.state = 'restarting';
+    this.lastError = describeThrown(error);
     this.crashes = crashesInARow(this.crashes, Date.now() - this.startedAt);
     if (kafkajsRestarts) {
       this.log.error(`consumer crashed, kafkajs restarts it: ${describeThrown(error)}`);
@@ -107,18 +144,19 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     this.scheduleRestart(consumer, error);
   }
 
-  private scheduleRestart(crashed: Consumer, error: unknown): void {
+  private scheduleRestart(crashed: Consumer | undefined, error: unknown, what = 'consumer crashed'): void {
     const delay = restartDelayMs(this.crashes);
-    this.log.error(`consumer crashed (${this.crashes} in a row): ${describeThrown(error)}; re-creating it in ${delay} ms`);
+    this.lastError = describeThrown(error);
+    this.log.error(`${what} (${this.crashes} in a row): ${describeThrown(error)}; re-creating it in ${delay} ms`);
     this.restartTimer = setTimeout(() => void this.restart(crashed), delay);
   }
 
-  private async restart(crashed: Consumer): Promise<void> {
-    await crashed.disconnect().catch(() => undefined);
+  private async restart(crashed: Consumer | undefined): Promise<void> {
+    await crashed?.disconnect().catch(() => undefined);
     if (this.stopped()) return;
     this.restarts++;
     try {
-      await this.runConsumer();
+      await this.start();
     } catch (error) {
       if (this.stopped()) return;
       const failed = this.consumer ?? crashed;
@@ -147,9 +185,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     return this.state === 'joined';
   }
 
-  /** The consumer's state, and how often it was re-created after a crash (for health and tests). */
-  consumerStatus(): { state: ConsumerState; restarts: number } {
-    return { state: this.state, restarts: this.restarts };
+  /** The consumer's state, how often it was re-created after a crash, and why it last failed (for health and tests). */
+  consumerStatus(): { state: ConsumerState; restarts: number; lastError?: string } {
+    return { state: this.state, restarts: this.restarts, ...(this.lastError ? { lastError: this.lastError } : {}) };
   }
 
   /** Who keeps the service's state in step with the topics: told of rebalances and of each message handled. */
@@ -232,17 +270,20 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const decoded = decode(message.value, { maxMessageBytes: this.settings.maxMessageBytes });
     this.metrics?.consumed.inc({ topic: this.topicLabel(topic), type: decoded.ok ? decoded.envelope.type : 'invalid' });
-    if (!decoded.ok) return this.deadLetter(topic, partition, message, { ...decoded, attempts: 1, ...failedNow() });
+    const replay = this.keeper?.isReplay(topic, partition, message.offset) ?? false;
+    const fields = messageLogFields(topic, partition, message, decoded.ok ? decoded.envelope : undefined, replay);
+    const inContext = (work: () => Promise<void>) => (this.logContext ? this.logContext.run(fields, work) : work());
+    if (!decoded.ok) return inContext(() => this.deadLetter(topic, partition, message, { ...decoded, attempts: 1, ...failedNow() }));
     const envelope = decoded.envelope;
     const misplaced = placementFailure(envelope, { topic, key: message.key }, this.settings.namespace);
-    if (misplaced) return this.deadLetter(topic, partition, message, { ...misplaced, errors: [], attempts: 1, ...failedNow() });
+    if (misplaced) return inContext(() => this.deadLetter(topic, partition, message, { ...misplaced, errors: [], attempts: 1, ...failedNow() }));
     // Looked up by type directly: Nest's getHandlerByPattern tries JSON.parse on every pattern.
     const handler = this.messageHandlers.get(envelope.type);
     if (!handler) return; // a valid message of a type this service has no business with
 
     const timer = this.metrics?.handlerDuration.startTimer({ type: envelope.type });
     try {
-      await this.handle(topic, partition, message, envelope, handler);
+      await inContext(() => this.handle(topic, partition, message, envelope, handler));
     } finally {
       timer?.();
     }
@@ -251,15 +292,18 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   /** The handler, retried with back-off; dead-letters the message when it fails for good. */
   private async handle(topic: string, partition: number, message: KafkaMessage, envelope: CloudEvent, handler: MessageHandler): Promise<void> {
     let firstFailureAt: Date | undefined;
+    const began = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         const context = new KafkaMessageContext([topic, partition, message, attempt, this.keeper?.isReplay(topic, partition, message.offset) ?? false]);
         await lastValueFrom(this.transformToObservable(await handler(envelope, context)), { defaultValue: undefined });
+        // At debug: one line per message under load would be too many; decisions are logged at info by their handlers.
+        this.log.debug({ msg: `${envelope.type} handled`, outcome: 'handled', attempts: attempt, durationMs: Date.now() - began });
         return;
       } catch (error) {
         firstFailureAt ??= new Date();
         const failure = handlerFailure(error, attempt, firstFailureAt, new Date());
-        this.log.warn({ msg: `handler failed (attempt ${attempt}): ${failure.message}`, type: envelope.type, id: envelope.id, correlationid: correlationOf(envelope) });
+        this.log.warn({ msg: `${envelope.type} handler failed (attempt ${attempt} of ${this.settings.handlerAttempts}): ${truncated(failure.message)}`, errorClass: failure.errorClass, attempt });
         if (attempt >= this.settings.handlerAttempts) return this.deadLetter(topic, partition, message, failure);
         await sleep(this.settings.retryBackoffMs * 2 ** (attempt - 1));
       }
@@ -269,11 +313,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, failure: Failure): Promise<void> {
     // Consumed again to rebuild a lost state: it was dead-lettered the first time.
     if (this.keeper?.isReplay(topic, partition, message.offset)) return;
-    this.log.warn({ msg: `dead-lettering ${topic}[${partition}]@${message.offset}: ${failure.errorClass}: ${failure.message}`, errors: failure.errors.slice(0, 10) });
     this.metrics?.deadLetters.inc({ topic: this.topicLabel(topic), error_class: failure.errorClass });
     const provenance = { topic, partition, offset: message.offset, groupId: this.settings.groupId };
     const written = await writeDeadLetter((letter) => this.publisher.sendRaw(Topics.deadLetters, [letter]), message, provenance, failure);
-    if (written === 'stripped') this.log.error(`the dead-letter topic refused ${topic}[${partition}]@${message.offset} whole: wrote its failure without the original`);
+    const what = { outcome: 'dead-lettered', errorClass: failure.errorClass, attempts: failure.attempts, errors: failure.errors.slice(0, 10) };
+    if (written === 'stripped') this.log.error({ ...what, msg: `dead letter written without the original (the dead-letter topic refused it whole): ${failure.errorClass}: ${truncated(failure.message)}` });
+    else this.log.warn({ ...what, msg: `dead letter written: ${failure.errorClass}: ${truncated(failure.message)}` });
   }
 
   /** Stops fetching, lets the message in hand finish, commits, leaves the group; gives up after a bounded time. */
@@ -284,6 +329,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     const outcome = await leaveWithin(this.consumer, CONSUMER_LEAVE_BUDGET_MS);
     if (outcome === 'late') this.log.error(`the consumer did not leave its group within ${CONSUMER_LEAVE_BUDGET_MS} ms; going on with the shutdown`);
     else if (outcome instanceof Error) this.log.warn(`consumer disconnect: ${describeThrown(outcome)}`);
+    else this.log.log({ msg: `committed and left group ${this.settings.groupId}`, groupId: this.settings.groupId });
   }
 
   on(): void {
@@ -300,6 +346,7 @@ function failedNow(): Pick<Failure, 'firstFailureAt' | 'lastFailureAt'> {
   return { firstFailureAt: now, lastFailureAt: now };
 }
 
-function correlationOf(envelope: CloudEvent): string {
-  return envelope.correlationid ?? envelope.id;
+/** A failure's text in a log line: bounded, as a handler may throw anything. */
+function truncated(text: string, max = MAX_ERROR_MESSAGE_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -1,13 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
+import { BrokerPing } from './broker-ping';
 import { EventPublisher } from './event-publisher';
 import { Environment, ENVIRONMENT } from '@mp/config';
 import { createKafka, kafkaSettingsOf, KafkaSettings } from './kafka-settings';
 import { KafkaTransport } from './kafka-transport.server';
+import { LogContext } from './log-context';
 import { TopicProvisioner } from './topic-provisioner';
 import { KAFKA_SETTINGS } from './tokens';
 
-/** Kafka for one service: its settings, client, publisher, topic provisioning and transport. */
+/** Kafka for one service: its settings, client, publisher, topic provisioning, transport, logging context and broker ping. */
 @Module({})
 export class MessagingModule {
   static forService(service: string): DynamicModule {
@@ -20,8 +22,10 @@ export class MessagingModule {
         EventPublisher,
         TopicProvisioner,
         KafkaTransport,
+        LogContext,
+        BrokerPing,
       ],
-      exports: [KAFKA_SETTINGS, Kafka, EventPublisher, TopicProvisioner, KafkaTransport],
+      exports: [KAFKA_SETTINGS, Kafka, EventPublisher, TopicProvisioner, KafkaTransport, LogContext, BrokerPing],
     };
   }
 }

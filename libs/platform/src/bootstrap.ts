@@ -1,11 +1,13 @@
 import { INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ConfigurationError, Environment, readEnvironment } from '@mp/config';
+import { ConfigurationError, Environment, environmentForLogs, readEnvironment, secretValuesOf } from '@mp/config';
+import { describeThrown } from '@mp/contracts';
 import { KafkaTransport, RethrowHandlerErrorsFilter } from '@mp/messaging';
 import { ServiceMetrics } from '@mp/metrics';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from 'nestjs-pino';
+import { lineScrubber } from './logger-options';
 
 export interface ServiceOptions {
   service: string;
@@ -31,9 +33,13 @@ export function configureServiceApp(app: INestApplication, options: ServiceOptio
   return app;
 }
 
+/**
+ * HTTP first, so that `/health/live` answers and `/health/ready` says what the service waits for
+ * while it reaches Kafka and joins its group; the transport does that in the background.
+ */
 export async function startServiceApp(app: INestApplication, port: number): Promise<void> {
-  await app.startAllMicroservices();
   await app.listen(port);
+  await app.startAllMicroservices();
 }
 
 /**
@@ -50,12 +56,16 @@ export function exitGracefullyOn(app: INestApplication, budgetMs: number, signal
     if (closing) return;
     closing = true;
     log.log(`${signal}: finishing in-flight work, committing and leaving the consumer group`);
+    const began = Date.now();
     setTimeout(() => {
       log.error(`shutdown did not finish within ${budgetMs} ms: exiting anyway`);
       process.exit(1);
     }, budgetMs).unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        log.log({ msg: `stopped in ${Date.now() - began} ms`, durationMs: Date.now() - began });
+        process.exit(0);
+      },
       (error: unknown) => {
         log.error(`shutdown failed: ${error instanceof Error ? error.stack : String(error)}`);
         process.exit(1);
@@ -72,11 +82,20 @@ export function exitGracefullyOn(app: INestApplication, budgetMs: number, signal
  */
 export async function runService(module: Type, options: ServiceOptions): Promise<void> {
   const env = environmentOrExit(options);
-  const app = configureServiceApp(await NestFactory.create(module, { bufferLogs: true }), options);
-  exitGracefullyOn(app, env.SHUTDOWN_TIMEOUT_MS);
-  const port = ((env as unknown as Record<string, number | undefined>)[options.portEnv]) ?? options.defaultPort;
-  await startServiceApp(app, port);
-  app.get(Logger).log(`${options.service} listening on :${port}`);
+  try {
+    const app = configureServiceApp(await NestFactory.create(module, { bufferLogs: true }), options);
+    const log = app.get(Logger);
+    // The configuration it runs with, secrets left out (a URL's password, any other secret's value).
+    log.log({ msg: `${options.service} starting`, config: environmentForLogs(env), node: process.version });
+    exitGracefullyOn(app, env.SHUTDOWN_TIMEOUT_MS);
+    const port = ((env as unknown as Record<string, number | undefined>)[options.portEnv]) ?? options.defaultPort;
+    await startServiceApp(app, port);
+    log.log(`${options.service} listening on :${port}`);
+  } catch (error) {
+    // E.g. the port is taken: one line, exit 1 (the logger may not be there yet), scrubbed like a log line.
+    process.stderr.write(lineScrubber(secretValuesOf(env))(`${options.service}: could not start: ${describeThrown(error)}\n`));
+    process.exit(1);
+  }
 }
 
 /** The checked environment; or, when it is not right, one line per variable at fault on stderr and exit 1. */

@@ -1,22 +1,41 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Controller, Get, Inject, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { KafkaTransport } from '@mp/messaging';
+import { describeThrown } from '@mp/contracts';
+import { BrokerPing, KafkaTransport } from '@mp/messaging';
 import { REDIS } from '@mp/redis';
 import type { Redis } from 'ioredis';
+import { Readiness, ReadinessCheck, ReadinessResult } from './readiness';
+
+/** How long one readiness condition may take before it counts as down: a probe must answer. */
+export const READINESS_CHECK_TIMEOUT_MS = 2_000;
 
 /**
- * `/health/live`: the process answers. `/health/ready`: its consumer is in its group (down while a
- * crashed consumer is re-created), Redis answers, and its state is built (down while it is built
- * from the topics, at start or after Redis was lost).
+ * `/health/live`: the process answers (also while it reaches Kafka, or Redis is gone).
+ * `/health/ready`: 200 only when
+ * - `kafka`: a broker answers now, and the consumer has joined its group (down while it joins at
+ *   start, while Kafka cannot be reached, and while a crashed consumer is re-created);
+ * - `redis`: Redis answers;
+ * - `state`: the service's state is built (down while it is built from the topics, at start or
+ *   after Redis was lost: in the whole group, as commands wait for it);
+ * - and what the service adds (`Readiness`): the directory's `readModels`, down while an
+ *   operator's rebuild runs.
+ * Otherwise 503, each failing condition under its name with why. Each has
+ * `READINESS_CHECK_TIMEOUT_MS` to answer. A change of readiness is logged once.
  */
 @ApiExcludeController()
 @Controller('health')
 export class HealthController {
+  private readonly log = new Logger('Health');
+  /** The failing conditions at the last probe (`''` when ready), to log changes only. */
+  private lastFailing?: string;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly transport: KafkaTransport,
+    private readonly broker: BrokerPing,
+    private readonly readiness: Readiness,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -28,27 +47,68 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([
-      async () => {
-        const kafka = this.indicators.check('kafka');
-        if (this.transport.handledTypes().length === 0 || this.transport.isJoined()) return kafka.up();
-        const { state, restarts } = this.transport.consumerStatus();
-        const message = state === 'restarting' ? 'consumer crashed and is being re-created' : `consumer has not joined its group (${state})`;
-        return kafka.down({ message, restarts });
-      },
-      async () => {
-        const state = this.indicators.check('state');
-        return this.transport.stateBuilding() ? state.down({ message: 'the state is being built from the topics' }) : state.up();
-      },
-      async () => {
-        const redis = this.indicators.check('redis');
-        try {
-          return (await this.redis.ping()) === 'PONG' ? redis.up() : redis.down();
-        } catch (error) {
-          return redis.down({ message: (error as Error).message });
-        }
-      },
-    ]);
+  async ready(): Promise<HealthCheckResult> {
+    const checks: Array<[string, ReadinessCheck]> = [['kafka', () => this.kafka()], ['redis', () => this.redisAnswers()], ['state', () => this.stateBuilt()], ...this.readiness.added()];
+    try {
+      const result = await this.health.check(checks.map(([name, check]) => () => this.indicate(name, check)));
+      this.noteReadiness({});
+      return result;
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) this.noteReadiness(((error.getResponse() as HealthCheckResult).error ?? {}) as Record<string, { message?: unknown }>);
+      throw error;
+    }
+  }
+
+  private async kafka(): Promise<ReadinessResult> {
+    try {
+      await this.broker.ping();
+    } catch (error) {
+      return { up: false, message: `no broker answers: ${describeThrown(error)}` };
+    }
+    if (this.transport.handledTypes().length === 0 || this.transport.isJoined()) return { up: true };
+    const { state, restarts, lastError } = this.transport.consumerStatus();
+    const message = state === 'restarting' ? `the consumer is being re-created after: ${lastError ?? 'a crash'}` : `the consumer has not joined its group yet (${state})`;
+    return { up: false, message, restarts };
+  }
+
+  private async redisAnswers(): Promise<ReadinessResult> {
+    // Not connected: say so at once rather than queue a PING behind the reconnection.
+    if (this.redis.status !== 'ready') return { up: false, message: `Redis is not connected (${this.redis.status})` };
+    const answer = await this.redis.ping();
+    return answer === 'PONG' ? { up: true } : { up: false, message: `PING answered ${answer}` };
+  }
+
+  private stateBuilt(): ReadinessResult {
+    return this.transport.stateBuilding() ? { up: false, message: 'the state is being built from the topics' } : { up: true };
+  }
+
+  /** One condition as a terminus indicator: bounded in time, and down (never thrown) with why. */
+  private async indicate(name: string, check: ReadinessCheck) {
+    const indicator = this.indicators.check(name);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<ReadinessResult>((resolve) => {
+      timer = setTimeout(() => resolve({ up: false, message: `no answer within ${READINESS_CHECK_TIMEOUT_MS} ms` }), READINESS_CHECK_TIMEOUT_MS);
+    });
+    try {
+      const result = await Promise.race([Promise.resolve().then(check), late]);
+      if (result.up) return indicator.up();
+      const { up: _up, ...details } = result;
+      return indicator.down(details);
+    } catch (error) {
+      return indicator.down({ message: describeThrown(error) });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Logs when readiness changes: ready (info), or which conditions fail and why (warn). */
+  private noteReadiness(failing: Record<string, { message?: unknown }>): void {
+    const why = Object.entries(failing)
+      .map(([name, detail]) => `${name}: ${String(detail?.message ?? 'down')}`)
+      .join('; ');
+    if (why === this.lastFailing) return;
+    this.lastFailing = why;
+    if (why) this.log.warn({ msg: `not ready: ${why}`, failing: Object.keys(failing) });
+    else this.log.log('ready');
   }
 }

@@ -4,3 +4,5 @@ export * from './metrics.controller';
 export * from './service.module';
 export * from './bootstrap';
 export * from './sandbox-clock';
+export * from './logger-options';
+export * from './readiness';

@@ -8,8 +8,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { ClockModule } from './clock.module';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { pinoHttpOf } from './logger-options';
+import { Readiness } from './readiness';
 
-/** What every service has: its checked environment, JSON logs, metrics, Kafka, Redis, the clock and health checks. */
+/** What every service has: its checked environment, JSON logs (scrubbed of secrets), metrics, Kafka, Redis, the clock and health checks. */
 @Module({})
 export class ServiceModule {
   static forService(service: string): DynamicModule {
@@ -20,24 +22,17 @@ export class ServiceModule {
         EnvironmentModule,
         LoggerModule.forRootAsync({
           inject: [ENVIRONMENT],
-          useFactory: (env: Environment) => ({
-            pinoHttp: {
-              name: service,
-              level: env.LOG_LEVEL,
-              autoLogging: false,
-              transport:
-                env.LOG_PRETTY
-                  ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res' } }
-                  : undefined,
-            },
-          }),
+          useFactory: (env: Environment) => ({ pinoHttp: pinoHttpOf(service, env) }),
         }),
         MetricsModule.forService(service),
         MessagingModule.forService(service),
         RedisModule,
         ClockModule,
-        TerminusModule,
+        // Readiness is logged when it changes (HealthController), not at every failed probe.
+        TerminusModule.forRoot({ logger: false }),
       ],
+      providers: [Readiness],
+      exports: [Readiness],
       controllers: [HealthController, MetricsController],
     };
   }

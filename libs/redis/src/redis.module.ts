@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Environment, ENVIRONMENT } from '@mp/config';
 import { redisSettingsOf } from './redis-settings';
@@ -13,6 +13,26 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
+/**
+ * ioredis reconnects by itself; without a listener its errors go to stderr, unstructured, at every
+ * attempt. Logged here once when the connection is lost and once when it is back.
+ */
+function logConnection(redis: Redis): Redis {
+  const log = new Logger('Redis');
+  let lost = false;
+  redis.on('error', (error: Error) => {
+    if (lost) return;
+    lost = true;
+    log.warn(`Redis unreachable: ${error.message}; reconnecting`);
+  });
+  redis.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    log.log('Redis reachable again');
+  });
+  return redis;
+}
+
 /** One ioredis client per service, every key under `REDIS_KEY_PREFIX`. */
 @Global()
 @Module({
@@ -22,7 +42,7 @@ class RedisCloser implements OnApplicationShutdown {
       inject: [ENVIRONMENT],
       useFactory: (env: Environment) => {
         const { url, keyPrefix } = redisSettingsOf(env);
-        return new Redis(url, { keyPrefix, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+        return logConnection(new Redis(url, { keyPrefix, maxRetriesPerRequest: 3, enableAutoPipelining: true }));
       },
     },
     RedisCloser,

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CloudEvent } from '@mp/contracts';
 import { Clock, CustomerEvent, CustomerState, evolve, isCustomerEventType, Outgoing, shouldWait, WaitPolicy, waitsBehind, withoutWaiting, withWaiting } from '@mp/domain';
 import { EventPublisher, Origin } from '@mp/messaging';
@@ -27,9 +27,16 @@ export const WAIT_POLICY = Symbol('WAIT_POLICY');
  *   does not go out: the command waits in the state and the scheduler decides it again
  *   (`shouldWait`), until what it names is known or its wait is over; a later command of the
  *   same customer queues behind it (`waitsBehind`), so one customer's commands keep their order.
+ *
+ * Logs one line per decision: at info what a command (or timer) produced, a refusal with its
+ * reason, a command that begins to wait; at debug a duplicate, a command held while the state is
+ * rebuilt, and a decision that changes nothing. Consumed, each line also carries the message's
+ * fields (topic, partition, offset, id, correlationid...), from the transport's logging context.
  */
 @Injectable()
 export class CustomerCommandHandler {
+  private readonly log = new Logger(CustomerCommandHandler.name);
+
   constructor(
     private readonly customers: CustomerStore,
     private readonly publisher: EventPublisher,
@@ -41,11 +48,16 @@ export class CustomerCommandHandler {
   handle(command: CommandOrigin, customerId: string, decide: CustomerDecider): Promise<void> {
     return this.customers.exclusive(customerId, async () => {
       const [loaded, stale] = await Promise.all([this.customers.load(customerId, command.id), this.state.stale()]);
-      if (loaded.seen) return this.complete(customerId, command.id, loaded.state, loaded.outbox);
+      const about = { customerId, commandId: command.id };
+      if (loaded.seen) {
+        this.log.debug({ ...about, outcome: 'duplicate', msg: `${nameOf(command)} already handled: ${loaded.outbox ? 'publishing its events again from the outbox' : 'nothing to do again'}` });
+        return this.complete(customerId, command.id, loaded.state, loaded.outbox);
+      }
       // Redis was lost a moment ago and this instance has not caught up with that yet: no decision
       // on an empty state. The command waits; the rebuild consumes the commands again and decides
       // it on the whole state.
       if (stale && command.type !== undefined) {
+        this.log.debug({ ...about, outcome: 'held', msg: `${nameOf(command)} held: the state in Redis is being rebuilt` });
         if (!loaded.state.waiting?.[command.id]) await this.customers.save(customerId, loaded, withWaiting(loaded.state, command as CloudEvent, this.clock.now()), []);
         return;
       }
@@ -56,6 +68,8 @@ export class CustomerCommandHandler {
       const waiting = loaded.state.waiting?.[command.id];
       const waits = command.type !== undefined && (waitsBehind(loaded.state, command.id) || shouldWait(decided, waiting ? new Date(waiting.since) : now, now, this.waitPolicy));
       if (waits) {
+        // Once, when it begins to wait: the scheduler decides it again at every pass.
+        if (!waiting) this.log.log({ ...about, outcome: 'waiting', msg: `${nameOf(command)} waits for what it names (at most COMMAND_WAIT_SECONDS)` });
         if (!waiting) await this.customers.save(customerId, loaded, withWaiting(loaded.state, command as CloudEvent, now), []);
         return;
       }
@@ -63,11 +77,24 @@ export class CustomerCommandHandler {
       const events = this.publisher.envelopesFor(command, decided, now);
       const next = withoutWaiting(events.reduce(foldProduced, loaded.state), command.id);
       // Nothing decided and nothing changed (the same requestId again): nothing to remember either.
-      if (events.length === 0 && next === loaded.state) return;
+      if (events.length === 0 && next === loaded.state) {
+        this.log.debug({ ...about, outcome: 'unchanged', msg: `${nameOf(command)}: nothing to decide` });
+        return;
+      }
       const outbox = events.length ? { messageId: command.id, payload: JSON.stringify(events) } : undefined;
       await this.customers.save(customerId, loaded, next, [command.id], outbox);
       await this.publish(customerId, command.id, events);
+      this.logDecision(command, about, events);
     });
+  }
+
+  /** A decision, once published: a refusal (at info: the caller learns of it from the event) or what it produced. */
+  private logDecision(command: CommandOrigin, about: { customerId: string; commandId: string }, events: CloudEvent[]): void {
+    const produced = events.map((e) => ({ type: e.type, id: e.id }));
+    const refusal = events.find((e) => e.type.endsWith('Rejected'));
+    const reason = (refusal?.data as { reason?: unknown } | undefined)?.reason;
+    if (refusal) this.log.log({ ...about, outcome: 'rejected', reason, produced, msg: `${nameOf(command)} rejected: ${String(reason)}` });
+    else this.log.log({ ...about, outcome: events.length ? 'produced' : 'unchanged', produced, msg: `${nameOf(command)} decided: ${events.length ? events.map((e) => e.type).join(', ') : 'nothing to publish'}` });
   }
 
   /** A command whose effects were saved: what may be missing is its publication and the due index. */
@@ -81,6 +108,11 @@ export class CustomerCommandHandler {
     await this.publisher.send(events);
     await this.customers.published(customerId, commandId);
   }
+}
+
+/** A command by its type; a timer by its origin id (`request-expiry/<customer>/<due time>`). */
+function nameOf(command: CommandOrigin): string {
+  return command.type ?? `timer ${command.id}`;
 }
 
 function foldProduced(state: CustomerState, event: CloudEvent): CustomerState {

@@ -88,6 +88,10 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   private commandsHeld = false;
   private allStatePartitions?: string[];
   private checking?: Promise<void>;
+  /** Since when this instance rebuilds, and how many partitions: logged once the state is built again. */
+  private rebuildBegan?: { at: number; partitions: number };
+  /** The last check's failure, logged once until it changes or the check works again. */
+  private checkFailure?: string;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -102,8 +106,20 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     this.heldTopics = new Set(held.map((t) => physicalTopic(settings, t)));
     this.admin = kafka.admin();
     transport.useStateKeeper(this);
-    this.timer = setInterval(() => void this.check().catch((error) => this.log.warn(`state check failed: ${(error as Error).message}`)), CHECK_EVERY_MS);
+    this.timer = setInterval(() => void this.check().then(() => this.checkWorked(), (error) => this.checkFailed(error)), CHECK_EVERY_MS);
     this.timer.unref();
+  }
+
+  /** A failing check (Redis or Kafka unreachable) is logged when it begins and when it changes, not every second. */
+  private checkFailed(error: unknown): void {
+    const failure = error instanceof Error ? error.message : String(error);
+    if (failure !== this.checkFailure) this.log.warn(`state check failed: ${failure}; trying again every ${CHECK_EVERY_MS} ms`);
+    this.checkFailure = failure;
+  }
+
+  private checkWorked(): void {
+    if (this.checkFailure !== undefined) this.log.log('state check works again');
+    this.checkFailure = undefined;
   }
 
   /** True while this service's state is being built anywhere in its group: its answers would be incomplete. */
@@ -218,7 +234,13 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
       if ((this.reached.get(k(p)) ?? 0n) >= target) done.push(p);
     }
     await this.redis.hset(this.partitionsKey, ...fields);
-    this.log.log(`rebuilding the state of ${partitions.length} partition(s) from the beginning: ${partitions.map((p) => `${k(p)} (replay below ${this.replayUntil.get(k(p))})`).join(', ')}`);
+    this.rebuildBegan ??= { at: Date.now(), partitions: 0 };
+    this.rebuildBegan.partitions += partitions.length;
+    this.log.log({
+      msg: `rebuilding the state of ${partitions.length} partition(s) from the beginning: ${partitions.map((p) => `${k(p)} (replay below ${this.replayUntil.get(k(p))})`).join(', ')}`,
+      generation,
+      partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition, replayBelow: String(this.replayUntil.get(k(p))) })),
+    });
     // Within the check under way, which goes on to let the commands go if all is built.
     for (const p of done) await this.finish(k(p));
   }
@@ -236,7 +258,7 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     await this.redis.hset(this.partitionsKey, k, formatBuild({ generation, status: 'built' }));
     if (generation !== this.generation || !this.rebuilding.delete(k)) return false;
     this.reached.delete(k);
-    this.log.log(`${k} rebuilt`);
+    this.log.debug(`${k} rebuilt`);
     return true;
   }
 
@@ -257,7 +279,16 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     } else if (this.commandsHeld) {
       this.commandsHeld = false;
       if (topics.length) this.transport.resume(topics);
+      this.logBuilt();
     }
+  }
+
+  /** The state is built in the whole group: once per rebuild this instance took part in, at info. */
+  private logBuilt(): void {
+    const began = this.rebuildBegan;
+    this.rebuildBegan = undefined;
+    if (began) this.log.log({ msg: `state rebuilt from the topics: ${began.partitions} partition(s) here, in ${Date.now() - began.at} ms; held topics resume`, durationMs: Date.now() - began.at });
+    else this.log.debug('state built: held topics resume');
   }
 
   /** Every partition of the state topics the service consumes (whoever owns it), read once. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Readiness } from '@mp/platform';
 import { REDIS } from '@mp/redis';
 import { StateRebuild } from '@mp/state';
 import type { Redis } from 'ioredis';
@@ -14,7 +15,8 @@ export const REBUILDING_KEY = 'directory:rebuilding';
 
 /**
  * Whether the read models are rebuilding, known without a Redis round trip per query: the flag
- * is read once a second, so a query costs what it did.
+ * is read once a second, so a query costs what it did. `/health/ready` says `readModels` down
+ * while the flag is set (a rebuild from the topics is the `state` condition every service has).
  */
 @Injectable()
 export class RebuildStatus implements OnModuleInit, OnApplicationShutdown {
@@ -24,7 +26,12 @@ export class RebuildStatus implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly state: StateRebuild,
-  ) {}
+    readiness: Readiness,
+  ) {
+    readiness.add('readModels', () =>
+      this.until === undefined ? { up: true } : { up: false, message: `the read models are being rebuilt (${REBUILDING_KEY} is set)`, retryAfterSeconds: this.retryAfterSeconds() },
+    );
+  }
 
   async onModuleInit(): Promise<void> {
     await this.refresh();

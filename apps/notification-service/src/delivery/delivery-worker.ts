@@ -149,6 +149,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async attempt(item: QueuedNotification, channel: NotificationChannel, target: string, context: NotificationContext): Promise<void> {
+    this.log.debug({ ...fieldsOf(item), target, attempt: item.attempts + 1, msg: `${item.channel} attempt ${item.attempts + 1} to ${target}` });
     const started = Date.now();
     const result = await channel.attempt({ notificationId: item.notificationId, event: item.event, recipient: item.recipient, target, context });
     const attempts = item.attempts + 1;
@@ -205,6 +206,8 @@ function fieldsOf(item: QueuedNotification) {
     eventId: item.event.id,
     eventType: item.event.type,
     correlationid: item.event.correlationid ?? item.event.id,
+    // What caused the notification, as its outcome event (NotificationDelivered / Failed) will say.
+    causationid: item.event.id,
     customerId: item.customerId,
     party: item.recipient.party,
     partyId: item.recipient.partyId,
