@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ServiceModule } from '@mp/platform';
 import { StateModule } from '@mp/state';
 import { AsyncApiHttpController } from './asyncapi/asyncapi.http.controller';
+import { ConsoleAssets } from './console/console-assets';
+import { ConsoleHttpController } from './console/console.http.controller';
 import { CustomerRequestsQuery } from './customers/customer-requests.query';
 import { CustomerResellersQuery } from './customers/customer-resellers.query';
 import { CustomerSubscriptionsQuery } from './customers/customer-subscriptions.query';
@@ -25,7 +27,7 @@ export const DIRECTORY_SERVICE = 'directory-service';
  */
 @Module({
   imports: [ServiceModule.forService(DIRECTORY_SERVICE), StateModule.forService('directory', { foldLifecycleEvents: false })],
-  controllers: [LifecycleProjectionMessageController, AsyncApiHttpController, CustomersHttpController, RequestsHttpController, ResellersHttpController],
-  providers: [RebuildStatus, ReadModelsReadyGuard, LostReadModelsInterceptor, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery],
+  controllers: [LifecycleProjectionMessageController, AsyncApiHttpController, CustomersHttpController, RequestsHttpController, ResellersHttpController, ConsoleHttpController],
+  providers: [RebuildStatus, ReadModelsReadyGuard, LostReadModelsInterceptor, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery, ConsoleAssets],
 })
 export class DirectoryServiceModule {}
