@@ -301,7 +301,7 @@ describe('the ops CLI', () => {
       for (const p of commands) expect(p.lag).toBe(p.end - (p.committed ?? 0));
       expect(groups[1]).toMatchObject({ group: 'consent-service', state: 'Dead', members: 0, partitions: [] });
 
-      const human = await ops(['lag', '--group', 'request-service', 'ops-flaky']);
+      const human = await ops(['lag', '--group', 'request-service', 'ops-flaky', '--all-partitions']);
       expect(human.code).toBe(0);
       expect(human.stdout).toMatch(/request-service\s+│\s+Stable, 1 member\s+│\s+mp\.customer-events\.v1\s+│\s+0 │/);
       expect(human.stdout).toMatch(/^lag: request-service \d+, ops-flaky \d+$/m);

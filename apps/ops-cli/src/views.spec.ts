@@ -58,11 +58,20 @@ describe('lag', () => {
       },
       { group: 'consent-service', groupId: 'consent-service', state: 'Dead', members: 0, lag: 0, partitions: [] },
     ];
-    const lines = lagView(groups).split('\n');
+    const lines = lagView(groups, true).split('\n');
     expect(lines[3]).toMatch(/│ request-service │ Stable, 2 members\s+│ mp\.customer-events\.v1\s+│\s+0 │\s+10 │\s+13 │\s+3 │/);
     expect(lines[4]).toMatch(/│\s+│\s+│ mp\.customer-events\.v1\s+│\s+1 │\s+- │\s+0 │\s+0 │/);
     expect(lines[5]).toMatch(/│ consent-service │ Dead, 0 members\s+│ nothing consumed yet/);
     expect(lines.at(-1)).toBe('lag: request-service 3, consent-service 0');
+  });
+
+  it('leaves out the partitions nothing was written to unless asked, and says so', () => {
+    const group = (partitions: GroupLag['partitions']): GroupLag => ({ group: 'directory-service', groupId: 'directory-service', state: 'Stable', members: 1, lag: 0, partitions });
+    const lines = lagView([group([{ topic: 'mp.customer-events.v1', partition: 0, committed: 5, end: 5, lag: 0 }, { topic: 'mp.customer-events.v1', partition: 1, committed: null, end: 0, lag: 0 }])]).split('\n');
+    expect(lines).toHaveLength(7);
+    expect(lines[3]).toMatch(/│ directory-service │ Stable, 1 member │ mp\.customer-events\.v1 │\s+0 │\s+5 │\s+5 │\s+0 │/);
+    expect(lines.at(-1)).toBe('1 empty partition (nothing written, nothing committed) not shown: --all-partitions shows them');
+    expect(lagView([group([{ topic: 'mp.customer-events.v1', partition: 1, committed: null, end: 0, lag: 0 }])])).toMatch(/│ directory-service │ Stable, 1 member │ nothing written yet/);
   });
 });
 

@@ -45,13 +45,13 @@ export function tailed(topic: TopicName, message: TopicMessage, maxMessageBytes:
     }
   } else if (value) out.raw = `base64:${value.toString('base64')}`;
   if (parsed !== undefined) {
-    out.envelope = parsed;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
       if (typeof parsed.type === 'string') out.type = parsed.type;
       if (typeof parsed.id === 'string') out.id = parsed.id;
       const customer = parsed.data?.customerId ?? parsed.subject;
       if (typeof customer === 'string') out.customerId = customer;
     }
+    out.envelope = parsed;
   }
   if (topic !== Topics.deadLetters) {
     const decoded = decode(value, { maxMessageBytes });
