@@ -210,6 +210,47 @@ describe('console', () => {
     expect(pageErrors().filter((e) => !/ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
   });
 
+  it('shows the consumer lag of the four services and the dead letters by origin topic and error class, from /v1/ops (documented in /docs)', async () => {
+    const deadLetters = await e2e.system.directory$('/v1/ops/dead-letters');
+    expect(deadLetters.status).toBe(200);
+    expect(deadLetters.body).toMatchObject({ topic: 'mp.dead-letters.v1', total: 1, notReplayed: 1 });
+    expect(deadLetters.body.counts).toEqual([{ originTopic: 'mp.request-commands.v1', errorClass: 'NotJson', count: 1, notReplayed: 1, newest: expect.any(String) }]);
+    const lag = await e2e.system.directory$('/v1/ops/lag');
+    expect(lag.status).toBe(200);
+    const groups = ['request-service', 'consent-service', 'notification-service', 'directory-service'];
+    expect(lag.body.groups.map((g: { group: string }) => g.group)).toEqual(groups);
+    const request = lag.body.groups.find((g: { group: string }) => g.group === 'request-service');
+    expect(request).toMatchObject({ groupId: `${world.namespace}request-service`, state: 'Stable', members: 1 });
+    expect(request.partitions.map((p: { topic: string }) => p.topic)).toContain('mp.request-commands.v1');
+
+    const docs = await e2e.system.directory$('/docs-json');
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/v1/ops/lag', '/v1/ops/dead-letters']));
+    expect(Object.keys(docs.body.paths).filter((p) => p.startsWith('/console'))).toEqual([]);
+
+    const answered = Promise.all(['/v1/ops/lag', '/v1/ops/dead-letters'].map((path) => page.waitForResponse((r) => r.url().endsWith(path))));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await answered;
+    const letterRows = rowsOf('#operations-dead-letters');
+    await letterRows.first().waitFor();
+    expect(await letterRows.count()).toBe(1);
+    expect((await letterRows.locator('td').allInnerTexts()).slice(0, 4)).toEqual(['mp.request-commands.v1', 'NotJson', '1', '1']);
+    expect(await page.locator('#operations-dead-letters p.hint').innerText()).toMatch(/^1 dead letter on mp\.dead-letters\.v1, 1 never replayed, as of \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\.$/);
+
+    const lagRows = rowsOf('#operations-lag');
+    expect(await lagRows.locator('td[data-label="Consumer group"] .id').allInnerTexts()).toEqual(groups);
+    for (const group of lag.body.groups as Array<{ group: string; partitions: Array<{ topic: string }> }>) {
+      const row = lagRows.filter({ hasText: group.group });
+      const topics = new Set(group.partitions.map((p) => p.topic)).size;
+      expect(await row.locator('td[data-label="Consumer group"]').innerText()).toBe(`${group.group}\nStable, 1 member`);
+      expect(await row.locator('td[data-label="Topics"]').innerText()).toBe(String(topics));
+      // Every partition of every topic it reads: its one member is assigned them all.
+      expect(await row.locator('td[data-label="Partitions"]').innerText()).toBe(String(topics * Number(process.env.KAFKA_PARTITIONS)));
+      expect(await row.locator('td[data-label="Lag"]').innerText()).toMatch(/^\d+$/);
+    }
+    expect(await page.locator('#operations-status').innerText()).toBe('');
+    expect(pageErrors()).toEqual([]);
+  });
+
   it('sends the pasted token as a bearer token with every call, and stops when it is forgotten', async () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.e30.console-test';
     await page.getByText('Access token').click();

@@ -9,6 +9,9 @@ import { CustomerResellersQuery } from './customers/customer-resellers.query';
 import { CustomerSubscriptionsQuery } from './customers/customer-subscriptions.query';
 import { CustomersHttpController } from './customers/customers.http.controller';
 import { DirectoryIndexes } from './indexes/directory-indexes';
+import { ConsumerLagQuery } from './operations/consumer-lag.query';
+import { DeadLetterCountsQuery } from './operations/dead-letter-counts.query';
+import { OperationsHttpController } from './operations/operations.http.controller';
 import { LifecycleProjectionMessageController } from './projection/lifecycle-projection.message.controller';
 import { LostReadModelsInterceptor } from './rebuild/lost-read-models.interceptor';
 import { ReadModelsReadyGuard } from './rebuild/read-models-ready.guard';
@@ -27,7 +30,7 @@ export const DIRECTORY_SERVICE = 'directory-service';
  */
 @Module({
   imports: [ServiceModule.forService(DIRECTORY_SERVICE), StateModule.forService('directory', { foldLifecycleEvents: false })],
-  controllers: [LifecycleProjectionMessageController, AsyncApiHttpController, CustomersHttpController, RequestsHttpController, ResellersHttpController, ConsoleHttpController],
-  providers: [RebuildStatus, ReadModelsReadyGuard, LostReadModelsInterceptor, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery, ConsoleAssets],
+  controllers: [LifecycleProjectionMessageController, AsyncApiHttpController, CustomersHttpController, RequestsHttpController, ResellersHttpController, ConsoleHttpController, OperationsHttpController],
+  providers: [RebuildStatus, ReadModelsReadyGuard, LostReadModelsInterceptor, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery, ConsoleAssets, ConsumerLagQuery, DeadLetterCountsQuery],
 })
 export class DirectoryServiceModule {}

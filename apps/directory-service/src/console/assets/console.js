@@ -200,15 +200,22 @@ function lookUpReseller(resellerId, limit) {
 
 // ---------------------------------------------------------------------------------- operations
 
+/** The topics a group is behind on, with the lag of each (the API gives each partition). */
+function behindOn(group) {
+  const byTopic = new Map();
+  for (const p of group.partitions) if (p.lag > 0) byTopic.set(p.topic, (byTopic.get(p.topic) ?? 0) + p.lag);
+  return [...byTopic].map(([topic, lag]) => `${topic}: ${lag}`);
+}
+
 function lagTable(body) {
-  const rows = body.groups.flatMap((g) => (g.topics.length ? g.topics.map((t) => ({ group: g, topic: t })) : [{ group: g }]));
-  if (!rows.length) return empty('No consumer group has committed anything yet.');
-  return table('Consumer lag by group and topic', [
-    { label: 'Consumer group', cell: (r) => id(r.group.groupId) },
-    { label: 'Topic', cell: (r) => (r.topic ? id(r.topic.topic) : el('span', { class: 'empty' }, r.group.error ?? 'nothing committed')) },
-    { label: 'Partitions', cell: (r) => r.topic?.partitions.length ?? '—', className: 'number' },
-    { label: 'Lag', cell: (r) => (r.topic ? badge(String(r.topic.lag), r.topic.lag === 0 ? 'zero' : 'behind') : '—'), className: 'number' },
-  ], rows);
+  if (!body.groups.length) return empty('No consumer group to show.');
+  return table('Consumer lag by group', [
+    { label: 'Consumer group', cell: (g) => [id(g.group), el('span', { class: 'sub' }, `${g.state}, ${g.members} member${g.members === 1 ? '' : 's'}`)] },
+    { label: 'Topics', cell: (g) => new Set(g.partitions.map((p) => p.topic)).size, className: 'number' },
+    { label: 'Partitions', cell: (g) => g.partitions.length, className: 'number' },
+    { label: 'Lag', cell: (g) => badge(String(g.lag), g.lag === 0 ? 'zero' : 'behind'), className: 'number' },
+    { label: 'Behind on', cell: (g) => (g.partitions.length ? tags(behindOn(g), 'nothing') : el('span', { class: 'empty' }, 'nothing consumed yet')) },
+  ], body.groups);
 }
 
 function deadLettersTable(body) {
@@ -217,7 +224,8 @@ function deadLettersTable(body) {
     { label: 'Origin topic', cell: (c) => id(c.originTopic) },
     { label: 'Error class', cell: (c) => c.errorClass },
     { label: 'Count', cell: (c) => c.count, className: 'number' },
-    { label: 'Last', cell: (c) => when(c.lastAt) },
+    { label: 'Not replayed', cell: (c) => c.notReplayed, className: 'number' },
+    { label: 'Latest', cell: (c) => when(c.newest) },
   ], body.counts);
 }
 
@@ -231,9 +239,9 @@ async function refreshOperations() {
     if (!current()) return;
     const failed = [lag, deadLetters].filter((s) => s.status === 'rejected');
     status(statusLine, failed.length === 2 ? explain(failed[0].reason) : '', failed.length === 2 ? 'error' : '');
-    section($('#operations-lag'), lag, lagTable);
+    section($('#operations-lag'), lag, (body) => [el('p', { class: 'hint' }, 'As of ', when(body.at, { seconds: true }), '.'), lagTable(body)]);
     section($('#operations-dead-letters'), deadLetters, (body) => [
-      el('p', {}, `${body.total} dead letter${body.total === 1 ? '' : 's'} on ${body.topic}.`),
+      el('p', { class: 'hint' }, `${body.total} dead letter${body.total === 1 ? '' : 's'} on ${body.topic}, ${body.notReplayed} never replayed, as of `, when(body.at, { seconds: true }), '.'),
       deadLettersTable(body),
     ]);
   });

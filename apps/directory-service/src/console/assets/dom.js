@@ -59,10 +59,10 @@ export function tags(values, empty = '—') {
   return values.length ? el('ul', { class: 'tags' }, values.map((v) => el('li', {}, v))) : empty;
 }
 
-/** An ISO 8601 instant as `YYYY-MM-DD HH:MM UTC` in a `<time>` element; anything else as it is. */
-export function when(iso) {
-  if (typeof iso !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso)) return iso ?? '—';
-  return el('time', { datetime: iso, title: iso }, `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`);
+/** An ISO 8601 instant as `YYYY-MM-DD HH:MM[:SS] UTC` in a `<time>` element; anything else as it is. */
+export function when(iso, { seconds = false } = {}) {
+  if (typeof iso !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(iso)) return iso ?? '—';
+  return el('time', { datetime: iso, title: iso }, `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`);
 }
 
 /** A line in muted italics: what a section shows when there is nothing to show. */
