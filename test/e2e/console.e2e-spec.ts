@@ -181,6 +181,13 @@ describe('console', () => {
     // A customer of the page opens in the customer panel.
     await page.locator('#reseller-customers a', { hasText: all[2] }).click();
     await page.locator('#customer-title', { hasText: all[2] }).waitFor();
+
+    // The address keeps both views: a reload shows them again (the reseller from its first page).
+    expect(new URLSearchParams(new URL(page.url()).hash.slice(1)).get('reseller')).toBe(plain);
+    await page.reload();
+    await page.locator('#customer-title', { hasText: all[2] }).waitFor();
+    await page.locator('#page-number', { hasText: 'Page 1' }).waitFor();
+    expect(await page.getByLabel('Reseller id').inputValue()).toBe(plain);
     expect(pageErrors()).toEqual([]);
   });
 
