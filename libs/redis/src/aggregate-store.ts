@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 import { KeyedLock } from './keyed-lock';
+import { LuaScript } from './lua-script';
 
 /**
  * Compare-and-set of one aggregate, the ids of the messages whose effects it holds and what those
  * messages are to publish (the outbox), in one script: written together or not at all.
  * KEYS: doc, seen. ARGV: version, json, now, kept, outbox field ('' for none), outbox value, ...seen ids.
  */
-const CAS_SCRIPT = `
+const CAS_SCRIPT = new LuaScript<number>(`
 local v = redis.call('HGET', KEYS[1], 'v')
 if (v or '0') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 'doc', ARGV[2])
@@ -16,7 +17,7 @@ if #ARGV > 6 then
   redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[4]) + 1))
 end
 return 1
-`;
+`);
 
 /** How many handled message ids an aggregate remembers, for de-duplication of redeliveries. */
 const SEEN_KEPT = 5000;
@@ -42,10 +43,6 @@ export interface Outbox {
 
 const outboxField = (messageId: string) => `out:${messageId}`;
 
-type WithCompareAndSet = Redis & {
-  mpCompareAndSet(doc: string, seen: string, version: string, json: string, now: number, kept: number, outField: string, outValue: string, ...seenIds: string[]): Promise<number>;
-};
-
 /**
  * Aggregates (a customer's state, a partner's state) as JSON in Redis, one hash per aggregate.
  * Keys carry the aggregate id as a hash tag, and every script touches one tag only, so it runs
@@ -59,18 +56,12 @@ type WithCompareAndSet = Redis & {
 export class AggregateStore<S> {
   private readonly lock = new KeyedLock();
 
-  private readonly redis: WithCompareAndSet;
-
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     /** The owner and kind, e.g. `request:customer`: each service keeps its own copy. */
     private readonly namespace: string,
     private readonly initial: (id: string) => S,
-  ) {
-    // A defined command runs by EVALSHA: the script is sent once, not with every write.
-    if (!('mpCompareAndSet' in redis)) redis.defineCommand('mpCompareAndSet', { numberOfKeys: 2, lua: CAS_SCRIPT });
-    this.redis = redis as WithCompareAndSet;
-  }
+  ) {}
 
   docKey(id: string): string {
     return `${this.namespace}:{${id}}`;
@@ -118,7 +109,7 @@ export class AggregateStore<S> {
   async save(id: string, loaded: Loaded<S>, next: S, seenIds: readonly string[], outbox?: Outbox): Promise<void> {
     const json = JSON.stringify(next);
     const [outField, outValue] = outbox ? [outboxField(outbox.messageId), outbox.payload] : ['', ''];
-    const written = await this.redis.mpCompareAndSet(this.docKey(id), this.seenKey(id), loaded.version, json, Date.now(), SEEN_KEPT, outField, outValue, ...seenIds);
+    const written = await CAS_SCRIPT.run(this.redis, [this.docKey(id), this.seenKey(id)], [loaded.version, json, Date.now(), SEEN_KEPT, outField, outValue, ...seenIds]);
     if (written !== 1) throw new ConcurrentUpdateError(`${this.docKey(id)} changed under us (version ${loaded.version})`);
     await this.afterSave(id, next, loaded.state);
   }

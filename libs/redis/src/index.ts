@@ -4,3 +4,4 @@ export * from './aggregate-store';
 export * from './redis.module';
 export * from './due-index';
 export * from './lease';
+export * from './lua-script';

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
+import { LuaScript } from './lua-script';
 
 /** Takes the lease when free, or renews it when it is ours; 1 when we hold it after the call. */
-const HOLD_SCRIPT = `
+const HOLD_SCRIPT = new LuaScript<number>(`
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -10,9 +11,7 @@ end
 if holder then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
-`;
-
-type WithHold = Redis & { mpHoldLease(key: string, holder: string, ttlMs: number): Promise<number> };
+`);
 
 /**
  * A lease in Redis: one key, held by one instance at a time, that expires unless its holder
@@ -20,21 +19,16 @@ type WithHold = Redis & { mpHoldLease(key: string, holder: string, ttlMs: number
  * another takes over once the lease has run out.
  */
 export class Lease {
-  private readonly redis: WithHold;
-
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     readonly key: string,
     readonly holder: string,
     readonly ttlMs: number,
-  ) {
-    if (!('mpHoldLease' in redis)) redis.defineCommand('mpHoldLease', { numberOfKeys: 1, lua: HOLD_SCRIPT });
-    this.redis = redis as WithHold;
-  }
+  ) {}
 
   /** True when this instance holds the lease now (taken or renewed for another `ttlMs`). */
   async hold(): Promise<boolean> {
-    return (await this.redis.mpHoldLease(this.key, this.holder, this.ttlMs)) === 1;
+    return (await HOLD_SCRIPT.run(this.redis, [this.key], [this.holder, this.ttlMs])) === 1;
   }
 
   /** Gives the lease up if it is ours, so another instance need not wait for it to run out. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS } from '@mp/redis';
+import { LuaScript, REDIS } from '@mp/redis';
 import type { Redis } from 'ioredis';
 import { PartyKey, partyKeyOf } from '../notification-plan';
 import { DeliveryLog, DeliveryRecord } from './delivery-log';
@@ -17,7 +17,7 @@ export interface QueueRef {
  * kept as they are (their attempts so far, their filing time). Returns the ids now in the queue.
  * KEYS: the customer's queue hash, the customer's delivery log. ARGV: id, json, id, json...
  */
-const FILE_SCRIPT = `
+const FILE_SCRIPT = new LuaScript<string[]>(`
 local open = {}
 for i = 1, #ARGV, 2 do
   if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 0 then
@@ -26,7 +26,7 @@ for i = 1, #ARGV, 2 do
   end
 end
 return open
-`;
+`);
 
 /**
  * Takes up to `limit` notifications due by `now` and leases them until `leaseUntil` (their
@@ -34,16 +34,11 @@ return open
  * one whose worker died comes due again when the lease runs out.
  * KEYS: the schedule. ARGV: now, leaseUntil, limit.
  */
-const CLAIM_SCRIPT = `
+const CLAIM_SCRIPT = new LuaScript<string[]>(`
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
 for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], member) end
 return due
-`;
-
-type WithScripts = Redis & {
-  mpFileNotifications(queue: string, log: string, ...idsAndJson: string[]): Promise<string[]>;
-  mpClaimNotifications(schedule: string, now: number, leaseUntil: number, limit: number): Promise<string[]>;
-};
+`);
 
 /**
  * The notification-service's delay queue in Redis, off the consumer's path (DESIGN §7):
@@ -60,16 +55,10 @@ type WithScripts = Redis & {
 @Injectable()
 export class DeliveryQueue {
   static readonly SCHEDULE = 'notification:{queue}:due';
-  private readonly redis: WithScripts;
-
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis,
     private readonly deliveries: DeliveryLog,
-  ) {
-    if (!('mpFileNotifications' in redis)) redis.defineCommand('mpFileNotifications', { numberOfKeys: 2, lua: FILE_SCRIPT });
-    if (!('mpClaimNotifications' in redis)) redis.defineCommand('mpClaimNotifications', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
-    this.redis = redis as WithScripts;
-  }
+  ) {}
 
   keyOf(customerId: string): string {
     return `notification:queue:{${customerId}}`;
@@ -87,7 +76,7 @@ export class DeliveryQueue {
   async file(customerId: string, items: Array<{ item: QueuedNotification; dueAt: number }>): Promise<QueuedNotification[]> {
     if (items.length === 0) return [];
     const args = items.flatMap(({ item }) => [item.notificationId, JSON.stringify(item)]);
-    const open = new Set(await this.redis.mpFileNotifications(this.keyOf(customerId), this.deliveries.keyOf(customerId), ...args));
+    const open = new Set(await FILE_SCRIPT.run(this.redis, [this.keyOf(customerId), this.deliveries.keyOf(customerId)], args));
     const queued = items.filter(({ item }) => open.has(item.notificationId));
     if (queued.length) await this.redis.zadd(DeliveryQueue.SCHEDULE, 'LT', ...queued.flatMap(({ item, dueAt }) => [dueAt, memberOf(item)]));
     return queued.map(({ item }) => item);
@@ -95,7 +84,7 @@ export class DeliveryQueue {
 
   /** Up to `limit` notifications due by `now`, leased to the caller until `leaseUntil`. */
   async claim(now: number, limit: number, leaseUntil: number): Promise<QueueRef[]> {
-    const members = await this.redis.mpClaimNotifications(DeliveryQueue.SCHEDULE, now, leaseUntil, limit);
+    const members = await CLAIM_SCRIPT.run(this.redis, [DeliveryQueue.SCHEDULE], [now, leaseUntil, limit]);
     return members.map(refOf);
   }
 
