@@ -6,6 +6,7 @@
  */
 import { CloudEvent, MessageCatalog, MessageType, Topics } from '@mp/contracts';
 import { createKafka, kafkaSettingsFromEnv, physicalTopic, upstreamEnvelope } from '@mp/messaging';
+import { DeadLetter, listDeadLetters } from '@mp/operations';
 import { SANDBOX_CLOCK_KEY } from '@mp/platform';
 import { redisSettingsFromEnv } from '@mp/redis';
 import Redis from 'ioredis';
@@ -85,6 +86,15 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
+  const waitForDeadLetter = async (partition: number, offset: string, timeoutMs = 20_000): Promise<DeadLetter> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await listDeadLetters(kafka, settings)).find((l) => l.origin.partition === partition && l.origin.offset === offset);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no dead letter within ${timeoutMs} ms: is the consent-service running (npm start)?`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
   const get = async (path: string) => {
     const response = await fetch(`${DIRECTORY}${path}`);
     return { status: response.status, body: (await response.json()) as any };
@@ -133,6 +143,15 @@ async function main() {
   await publish('ApproveRequest', { requestId: `req-m365-${run}`, customerId: ids.customer, approvedBy: { userId: 'mallory' } });
   const refused = await waitFor('ConsentRejected', (d) => d.requestId === `req-m365-${run}`);
   say(`ConsentRejected ${refused.data.reason}: ${refused.data.message}`);
+
+  step('An upstream system sends a broken command: dead-lettered with the reason, and nothing else stops');
+  const [sent] = await producer.send({
+    topic: physicalTopic(settings, Topics.consentCommands),
+    messages: [{ key: ids.customer, value: '{"specversion":"1.0","type":"ApproveRequest","data":{"requestId":' }],
+  });
+  const letter = await waitForDeadLetter(sent.partition, sent.baseOffset ?? '');
+  say(`dead letter ${letter.id}: ${letter.errorClass} (${letter.errorMessage.slice(0, 60)}...), from ${letter.origin.topic} ${letter.origin.partition}@${letter.origin.offset}`);
+  say(dim(`ops see it with: npm run ops -- dlq list   (npm run ops -- dlq show ${letter.id})`));
 
   step('The admin approves Northwind and declines Litware');
   await publish('ApproveRequest', { requestId: `req-m365-${run}`, customerId: ids.customer, approvedBy: { userId: ids.admin } });
