@@ -109,6 +109,12 @@ export class Environment {
   @Variable({ meaning: 'the audience (`aud`) of the bearer tokens; `npm run ops -- token` puts it in the tokens it mints' }, text(/^\S+$/, 'must not be blank or hold spaces'))
   AUTH_AUDIENCE?: string;
 
+  @Variable({ meaning: 'the URL of a JSON Web Key Set: the public keys (RS256, ES256) that sign the bearer tokens, instead of or beside `AUTH_JWT_SECRET`' }, text(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL'))
+  AUTH_JWKS_URL?: string;
+
+  @Variable({ default: 'false', meaning: 'turns the bearer token checks off (every caller is `ops`), with a warning at start; the directory, request- and consent-service refuse to start with neither `AUTH_JWT_SECRET` nor `AUTH_JWKS_URL` otherwise' }, flag())
+  AUTH_DISABLED!: boolean;
+
   // --- notifications -------------------------------------------------------------------------
   @Variable({ meaning: 'Standard Webhooks secret `whsec_<base64>` of at least 24 bytes; required by the notification-service (`npm start` makes one)', secret: true }, text(WEBHOOK_SECRET, 'must be whsec_ followed by standard base64 of at least 24 bytes'))
   WEBHOOK_SECRET?: string;

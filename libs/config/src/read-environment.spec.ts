@@ -54,6 +54,20 @@ describe('reading the environment once, at start', () => {
     expect(problemsOf({ WEBHOOK_SECRET: secret }, { required: ['WEBHOOK_SECRET'] })).toEqual([]);
   });
 
+  it('refuses a service that checks bearer tokens a start with no way to verify them, unless AUTH_DISABLED=true (DESIGN §10)', () => {
+    const refusal = 'AUTH_JWT_SECRET or AUTH_JWKS_URL is required to verify bearer tokens (AUTH_DISABLED=true turns authentication off)';
+    expect(problemsOf({}, { authenticates: true })).toEqual([refusal]);
+    expect(problemsOf({ AUTH_DISABLED: 'false' }, { authenticates: true })).toEqual([refusal]);
+    expect(problemsOf({ AUTH_JWT_SECRET: 'a'.repeat(32) }, { authenticates: true })).toEqual([]);
+    expect(problemsOf({ AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks.json' }, { authenticates: true })).toEqual([]);
+    expect(problemsOf({ AUTH_DISABLED: 'true' }, { authenticates: true })).toEqual([]);
+    expect(problemsOf({})).toEqual([]);
+    expect(problemsOf({ AUTH_JWKS_URL: 'ftp://keys', AUTH_DISABLED: 'yes' })).toEqual([
+      'AUTH_JWKS_URL must be an http:// or https:// URL, got "ftp://keys"',
+      'AUTH_DISABLED must be true or false, got "yes"',
+    ]);
+  });
+
   it('takes an empty value for unset', () => {
     expect(readEnvironment({ SCHEDULER_INTERVAL_MS: '', KAFKA_SASL_MECHANISM: ' ' })).toMatchObject({ SCHEDULER_INTERVAL_MS: 1000, KAFKA_SASL_MECHANISM: undefined });
   });

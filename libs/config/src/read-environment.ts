@@ -18,7 +18,7 @@ export class ConfigurationError extends Error {
  * then each rule, then the rules between variables. Throws a `ConfigurationError` listing every
  * bad value at once; the value of a secret is never repeated in it.
  */
-export function readEnvironment(env: RawEnv = process.env, { required = [] }: { required?: Array<keyof Environment> } = {}): Environment {
+export function readEnvironment(env: RawEnv = process.env, { required = [], authenticates = false }: { required?: Array<keyof Environment>; authenticates?: boolean } = {}): Environment {
   const docs = new Map(variables().map((v) => [v.name, v]));
   const raw: Record<string, string | undefined> = {};
   for (const v of docs.values()) {
@@ -33,6 +33,8 @@ export function readEnvironment(env: RawEnv = process.env, { required = [] }: { 
   });
   for (const name of required) if (raw[name] === undefined) problems.push(`${name} is required: ${docs.get(name)?.meaning ?? ''}`);
   problems.push(...between(environment, problems));
+  const auth = authenticates ? authenticationProblem(environment) : undefined;
+  if (auth) problems.push(auth);
   if (problems.length) throw new ConfigurationError(problems);
   return environment;
 }
@@ -48,4 +50,13 @@ function between(e: Environment, problems: string[]): string[] {
     found.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
   }
   return found;
+}
+
+/**
+ * DESIGN §10: authentication is on by default, so a service that checks bearer tokens needs a way
+ * to verify them (`AUTH_JWT_SECRET` or `AUTH_JWKS_URL`) unless `AUTH_DISABLED=true` says otherwise.
+ */
+export function authenticationProblem(e: Pick<Environment, 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL' | 'AUTH_DISABLED'>): string | undefined {
+  if (e.AUTH_DISABLED === true || e.AUTH_JWT_SECRET || e.AUTH_JWKS_URL) return undefined;
+  return 'AUTH_JWT_SECRET or AUTH_JWKS_URL is required to verify bearer tokens (AUTH_DISABLED=true turns authentication off)';
 }
