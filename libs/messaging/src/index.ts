@@ -3,6 +3,7 @@ export * from './kafka-settings';
 export * from './message-ids';
 export * from './envelopes';
 export * from './decode';
+export * from './command-envelope';
 export * from './dead-letters';
 export * from './event-publisher';
 export * from './topic-provisioner';
