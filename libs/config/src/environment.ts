@@ -71,6 +71,9 @@ export class Environment {
   @Variable({ default: '9000', meaning: 'after SIGTERM the process exits 1 if closing takes longer' }, wholeNumber(1))
   SHUTDOWN_TIMEOUT_MS!: number;
 
+  @Variable({ default: '65536', meaning: 'the largest HTTP request body read; a larger one is refused with 413 before it is parsed' }, wholeNumber(1024))
+  HTTP_MAX_BODY_BYTES!: number;
+
   @Variable({ default: '3000', meaning: "the directory-service's HTTP port" }, PORT())
   DIRECTORY_PORT!: number;
 

@@ -1,7 +1,8 @@
 import { INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ConfigurationError, Environment, environmentForLogs, readEnvironment, secretValuesOf } from '@mp/config';
+import { ConfigurationError, Environment, ENVIRONMENT, environmentForLogs, readEnvironment, secretValuesOf } from '@mp/config';
 import { describeThrown } from '@mp/contracts';
 import { KafkaTransport, RethrowHandlerErrorsFilter } from '@mp/messaging';
 import { ServiceMetrics } from '@mp/metrics';
@@ -23,6 +24,8 @@ export interface ServiceOptions {
 /** Wires a service's Nest app: pino logs, the Kafka transport, OpenAPI. Graceful shutdown is `exitGracefullyOn`. */
 export function configureServiceApp(app: INestApplication, options: ServiceOptions): INestApplication {
   app.useLogger(app.get(Logger));
+  // JSON only, and bounded: a larger body is a 413 before any of it is parsed (DESIGN §10, input limits).
+  (app as NestExpressApplication).useBodyParser('json', { limit: app.get<Environment>(ENVIRONMENT).HTTP_MAX_BODY_BYTES });
   timeHttpRequests(app, app.get(ServiceMetrics));
   app.useGlobalFilters(new RethrowHandlerErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
   app.connectMicroservice({ strategy: app.get(KafkaTransport) }, { inheritAppConfig: true });
