@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@mp/auth';
 import { describeThrown } from '@mp/contracts';
 import { BrokerPing, KafkaTransport } from '@mp/messaging';
 import { REDIS } from '@mp/redis';
@@ -24,6 +25,7 @@ export const READINESS_CHECK_TIMEOUT_MS = 2_000;
  * `READINESS_CHECK_TIMEOUT_MS` to answer. A change of readiness is logged once.
  */
 @ApiExcludeController()
+@Public()
 @Controller('health')
 export class HealthController {
   private readonly log = new Logger('Health');

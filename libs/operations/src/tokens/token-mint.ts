@@ -1,9 +1,8 @@
 import { SignJWT } from 'jose';
+import { Role, ROLES } from '@mp/auth';
 import { OperationError } from '../operations-kafka';
 
-/** The roles of DESIGN §10. */
-export const ROLES = ['ops', 'customer-admin', 'reseller'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export interface TokenRequest {
   role: string;
