@@ -17,6 +17,8 @@ export interface ServiceOptions {
   defaultPort: number;
   /** Variables this service cannot start without (besides those with defaults). */
   requires?: Array<keyof Environment>;
+  /** It checks bearer tokens (`AuthModule`): it needs `AUTH_JWT_SECRET` or `AUTH_JWKS_URL`, unless `AUTH_DISABLED=true`. */
+  authenticates?: boolean;
   /** Serve OpenAPI at `/docs`. */
   openApi?: { title: string; description: string };
 }
@@ -104,7 +106,7 @@ export async function runService(module: Type, options: ServiceOptions): Promise
 /** The checked environment; or, when it is not right, one line per variable at fault on stderr and exit 1. */
 function environmentOrExit(options: ServiceOptions): Environment {
   try {
-    return readEnvironment(process.env, { required: options.requires });
+    return readEnvironment(process.env, { required: options.requires, authenticates: options.authenticates });
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     for (const problem of error.problems) process.stderr.write(`${options.service}: configuration: ${problem}\n`);
