@@ -32,7 +32,7 @@ export function configureServiceApp(app: INestApplication, options: ServiceOptio
   app.useGlobalFilters(new RethrowHandlerErrorsFilter(app.get(HttpAdapterHost).httpAdapter));
   app.connectMicroservice({ strategy: app.get(KafkaTransport) }, { inheritAppConfig: true });
   if (options.openApi) {
-    const config = new DocumentBuilder().setTitle(options.openApi.title).setDescription(options.openApi.description).setVersion('1').build();
+    const config = new DocumentBuilder().setTitle(options.openApi.title).setDescription(options.openApi.description).setVersion('1').addBearerAuth().build();
     SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
   }
   return app;
