@@ -1,8 +1,11 @@
 import { decimal, flag, oneOf, text, Variable, wholeNumber } from './variable';
 
 const BROKER = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[^\s,:\[\]]+):\d{1,5}`;
-/** 24 bytes at least, standard base64 (the Standard Webhooks form). */
-const WEBHOOK_SECRET = /^whsec_(?:[A-Za-z0-9+/]{4}){8,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** 24 bytes at least, standard base64 (the Standard Webhooks form); two space-separated during a rotation. */
+const ONE_WEBHOOK_SECRET = String.raw`whsec_(?:[A-Za-z0-9+/]{4}){8,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?`;
+const WEBHOOK_SECRET = new RegExp(`^\\s*${ONE_WEBHOOK_SECRET}(?:\\s+${ONE_WEBHOOK_SECRET})?\\s*$`);
+/** A host name or an IP address, without a port; IPv6 with or without brackets. */
+const HOST = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+|[A-Za-z0-9.-]+)`;
 const PORT = () => wholeNumber(0, 65_535);
 
 /**
@@ -119,8 +122,14 @@ export class Environment {
   AUTH_DISABLED!: boolean;
 
   // --- notifications -------------------------------------------------------------------------
-  @Variable({ meaning: 'Standard Webhooks secret `whsec_<base64>` of at least 24 bytes; required by the notification-service (`npm start` makes one)', secret: true }, text(WEBHOOK_SECRET, 'must be whsec_ followed by standard base64 of at least 24 bytes'))
+  @Variable({ meaning: 'Standard Webhooks secret `whsec_<base64>` of at least 24 bytes; during a rotation two, space-separated, the current one first (both sign); required by the notification-service (`npm start` makes one)', secret: true }, text(WEBHOOK_SECRET, 'must be whsec_ followed by standard base64 of at least 24 bytes, or two of those separated by a space'))
   WEBHOOK_SECRET?: string;
+
+  @Variable({ default: '', meaning: 'hosts webhooks may go to although they are loopback or private, also over plain http: (a comma list; `npm start` and the tests: `127.0.0.1,localhost`); every other webhook is https: to a public address' }, text(new RegExp(`^\\s*(?:${HOST}\\s*(?:,\\s*${HOST}\\s*)*)?$`), 'must be a comma list of host names or IP addresses, without ports'))
+  WEBHOOK_ALLOWED_HOSTS!: string;
+
+  @Variable({ default: '65536', meaning: "at most this many bytes of a webhook's response body are read; then the connection is closed (the status counts)" }, wholeNumber(0))
+  WEBHOOK_MAX_RESPONSE_BYTES!: number;
 
   @Variable({ default: '5000', meaning: 'per webhook attempt' }, wholeNumber(1))
   WEBHOOK_TIMEOUT_MS!: number;
