@@ -24,6 +24,8 @@ env.SANDBOX_CLOCK ??= 'true';
 env.SCHEDULER_INTERVAL_MS ??= '1000';
 // A sandbox answers refusals for what is unknown sooner than production's 15 s (the demo shows one).
 env.COMMAND_WAIT_SECONDS ??= '5';
+// Webhooks go only to https: on public addresses, but for these hosts (a local run's receivers, the demo's).
+env.WEBHOOK_ALLOWED_HOSTS ??= '127.0.0.1,localhost';
 if (!env.WEBHOOK_SECRET) {
   env.WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
   console.log(`[start] WEBHOOK_SECRET not set: using a fresh one for this run: ${env.WEBHOOK_SECRET}`);
