@@ -26,6 +26,8 @@ export function isolateTestRun(label: string) {
   // A command naming what is not folded yet waits this long (DESIGN §7): short, so refusals come soon.
   process.env.COMMAND_WAIT_SECONDS ??= '2';
   process.env.LOG_LEVEL ??= 'warn';
+  // The tests' webhook receivers listen on 127.0.0.1: allow-listed, as `npm start` does (DESIGN §10).
+  process.env.WEBHOOK_ALLOWED_HOSTS ??= '127.0.0.1,localhost';
   process.env.WEBHOOK_SECRET ??= `whsec_${Buffer.from('multipartner-test-secret').toString('base64')}`;
   return {
     run,
