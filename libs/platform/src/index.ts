@@ -6,3 +6,4 @@ export * from './bootstrap';
 export * from './sandbox-clock';
 export * from './logger-options';
 export * from './readiness';
+export * from './http-commands';

@@ -1,0 +1,3 @@
+export * from './command-body';
+export * from './command-answers.dto';
+export * from './http-command.publisher';
