@@ -5,6 +5,7 @@ import { REBUILDING_KEY } from '../apps/directory-service/src/rebuild/rebuild-st
 import { eventually } from './support/eventually';
 import { isolateTestRun } from './support/isolation';
 import { RunningService, startService } from './support/service-harness';
+import { opsHeaders } from './support/tokens';
 
 /** DESIGN §6: a read model that is still rebuilding answers 503 with Retry-After. */
 describe('the directory while its read models rebuild', () => {
@@ -23,12 +24,14 @@ describe('the directory while its read models rebuild', () => {
   });
 
   it('answers 503 with Retry-After while the rebuild flag is set, and queries again once it is gone', async () => {
-    const path = `${directory.url}/v1/customers/nobody/resellers`;
-    expect((await fetch(path)).status).toBe(404);
+    const url = `${directory.url}/v1/customers/nobody/resellers`;
+    const headers = await opsHeaders();
+    const get = () => fetch(url, { headers });
+    expect((await get()).status).toBe(404);
 
     await redis.set(REBUILDING_KEY, String(Date.now() + 30_000));
     const busy = await eventually('a 503', async () => {
-      const response = await fetch(path);
+      const response = await get();
       return response.status === 503 && response;
     });
     expect(Number(busy.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -38,6 +41,6 @@ describe('the directory while its read models rebuild', () => {
     expect((await fetch(`${directory.url}/health/live`)).status).toBe(200);
 
     await redis.del(REBUILDING_KEY);
-    await eventually('queries again', async () => (await fetch(path)).status === 404);
+    await eventually('queries again', async () => (await get()).status === 404);
   });
 });

@@ -8,6 +8,7 @@ import type { CloudEvent } from '@mp/contracts';
 import { isolateTestRun } from './support/isolation';
 import { RunningService, startService } from './support/service-harness';
 import { TopicProbe } from './support/topic-probe';
+import { opsHeaders } from './support/tokens';
 
 jest.setTimeout(180_000);
 
@@ -56,7 +57,7 @@ describe('directory-service (real Kafka and Redis)', () => {
   let probe: TopicProbe | undefined;
 
   async function get(path: string): Promise<Answer> {
-    const response = await fetch(`${service!.url}${path}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`${service!.url}${path}`, { headers: { accept: 'application/json', ...(await opsHeaders()) } });
     const text = await response.text();
     let body: unknown = text;
     try {

@@ -3,6 +3,7 @@ import { DirectoryServiceModule } from '../../apps/directory-service/src/directo
 import { directoryServiceOptions } from '../../apps/directory-service/src/directory-service.options';
 import { eventually } from '../support/eventually';
 import { isolateTestRun } from '../support/isolation';
+import { opsHeaders } from '../support/tokens';
 import { RunningService, startService } from '../support/service-harness';
 import { TopicProbe } from '../support/topic-probe';
 import { Upstream } from '../support/upstream';
@@ -22,7 +23,7 @@ describe('ops rebuild', () => {
   const customers = [world.id('cust'), world.id('cust'), world.id('cust')];
 
   const get = async (path: string) => {
-    const response = await fetch(`${directory.url}${path}`);
+    const response = await fetch(`${directory.url}${path}`, { headers: await opsHeaders() });
     return { status: response.status, body: await response.json() };
   };
   const generation = () => redis.get(`${world.keyPrefix}directory:state:generation`);

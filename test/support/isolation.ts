@@ -29,6 +29,8 @@ export function isolateTestRun(label: string) {
   // The tests' webhook receivers listen on 127.0.0.1: allow-listed, as `npm start` does (DESIGN §10).
   process.env.WEBHOOK_ALLOWED_HOSTS ??= '127.0.0.1,localhost';
   process.env.WEBHOOK_SECRET ??= `whsec_${Buffer.from('multipartner-test-secret').toString('base64')}`;
+  // The services check bearer tokens (DESIGN §10); test/support/tokens.ts mints them with this.
+  process.env.AUTH_JWT_SECRET ??= 'multipartner-test-jwt-secret-of-32-characters-or-more';
   return {
     run,
     namespace,

@@ -12,6 +12,7 @@ import { consumerLag } from './consumer-lag';
 import { eventually } from './eventually';
 import { SmtpSink } from './smtp-sink';
 import { RunningService, startService } from './service-harness';
+import { opsHeaders } from './tokens';
 
 export interface RunningSystem {
   request: RunningService;
@@ -25,8 +26,8 @@ export interface RunningSystem {
   mailsTo(address: string, eventType: string, count?: number): Promise<unknown[]>;
   /** Resolves once every service has handled everything published so far. */
   settled(timeoutMs?: number): Promise<void>;
-  /** GET on the directory, parsed. */
-  directory$(path: string): Promise<{ status: number; body: any }>;
+  /** GET on the directory with an ops token (or `token`'s), parsed. */
+  directory$(path: string, token?: string): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -68,8 +69,8 @@ export async function startSystem(clock = new ManualClock(new Date('2026-03-01T0
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
-    async directory$(path: string) {
-      const response = await fetch(`${directory.url}${path}`);
+    async directory$(path: string, token?: string) {
+      const response = await fetch(`${directory.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : await opsHeaders() });
       return { status: response.status, body: await response.json() };
     },
     async stop() {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@mp/auth';
 import { ServiceModule } from '@mp/platform';
 import { StateModule } from '@mp/state';
 import { AsyncApiHttpController } from './asyncapi/asyncapi.http.controller';
@@ -26,10 +27,10 @@ export const DIRECTORY_SERVICE = 'directory-service';
 /**
  * The read side (DESIGN §6): the directory keeps its own folded state of every customer and
  * partner (`directory:customer:{id}`, `directory:partner:{id}`), two secondary indexes, and
- * answers the queries over HTTP.
+ * answers the queries over HTTP, to bearer tokens (DESIGN §10).
  */
 @Module({
-  imports: [ServiceModule.forService(DIRECTORY_SERVICE), StateModule.forService('directory', { foldLifecycleEvents: false })],
+  imports: [ServiceModule.forService(DIRECTORY_SERVICE), AuthModule, StateModule.forService('directory', { foldLifecycleEvents: false })],
   controllers: [LifecycleProjectionMessageController, AsyncApiHttpController, CustomersHttpController, RequestsHttpController, ResellersHttpController, ConsoleHttpController, OperationsHttpController],
   providers: [RebuildStatus, ReadModelsReadyGuard, LostReadModelsInterceptor, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery, ConsoleAssets, ConsumerLagQuery, DeadLetterCountsQuery],
 })

@@ -6,6 +6,7 @@ export const directoryServiceOptions: ServiceOptions = {
   service: DIRECTORY_SERVICE,
   portEnv: 'DIRECTORY_PORT',
   defaultPort: 3000,
+  authenticates: true,
   openApi: {
     title: 'multipartner directory',
     description:

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@mp/auth';
 import { asyncApiDocument } from '@mp/contracts';
 import { stringify } from 'yaml';
 
@@ -9,6 +10,7 @@ import { stringify } from 'yaml';
  * (DESIGN §10) and answers while the read models rebuild; it is kept out of the OpenAPI at `/docs`.
  */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class AsyncApiHttpController {
   private readonly document = asyncApiDocument();

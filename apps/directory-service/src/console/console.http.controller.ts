@@ -1,5 +1,6 @@
 import { Controller, Get, InternalServerErrorException, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@mp/auth';
 import { ConsoleAssets } from './console-assets';
 
 /** The part of Express' response the console sets: its headers (Express answers 304 from the ETag it computes). */
@@ -24,9 +25,11 @@ export const CONSOLE_CSP = [
 
 /**
  * `/console`: a read-only web page for people over the directory's own HTTP API (the page holds
- * no data; what it shows comes from `/v1/...` with the user's token). Static files, from memory.
+ * no data; what it shows comes from `/v1/...` with the user's token). Static files, from memory,
+ * with no token (the page asks for one).
  */
 @ApiExcludeController()
+@Public()
 @Controller('console')
 export class ConsoleHttpController {
   constructor(private readonly assets: ConsoleAssets) {}

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AllowedRoles, CurrentPrincipal, type Principal, ROUTE_ROLES } from '@mp/auth';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { LostReadModelsInterceptor } from '../rebuild/lost-read-models.interceptor';
 import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
@@ -13,7 +14,10 @@ import { CustomerSubscriptionsQuery } from './customer-subscriptions.query';
 
 @ApiTags('customers')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path or query parameter is invalid.' })
-@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The customer is not known to the directory.' })
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The customer is not known to the directory, or is not the caller\'s (the same answer).' })
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or one that does not verify (`WWW-Authenticate` says why).' })
+@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token\'s role cannot use this route.' })
 @UseGuards(ReadModelsReadyGuard)
 @UseInterceptors(LostReadModelsInterceptor)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })
@@ -27,23 +31,26 @@ export class CustomersHttpController {
   ) {}
 
   @Get('resellers')
-  @ApiOperation({ summary: 'Which resellers serve this customer', description: 'Active relationships only; `service` keeps the resellers serving it.' })
+  @AllowedRoles(...ROUTE_ROLES['customer-resellers'])
+  @ApiOperation({ summary: 'Which resellers serve this customer', description: 'Active relationships only; `service` keeps the resellers serving it. A reseller sees its own entry only (an indirect provider also its indirect resellers\').' })
   @ApiOkResponse({ type: CustomerResellersDto })
-  resellers(@Param() { customerId }: CustomerParams, @Query() { service }: ResellerFilter): Promise<CustomerResellersDto> {
-    return this.resellersQuery.run(customerId, service);
+  resellers(@CurrentPrincipal() principal: Principal, @Param() { customerId }: CustomerParams, @Query() { service }: ResellerFilter): Promise<CustomerResellersDto> {
+    return this.resellersQuery.run(principal, customerId, service);
   }
 
   @Get('subscriptions')
-  @ApiOperation({ summary: 'The customer\'s subscriptions, with their Partner of Record' })
+  @AllowedRoles(...ROUTE_ROLES['customer-subscriptions'])
+  @ApiOperation({ summary: 'The customer\'s subscriptions, with their Partner of Record', description: 'For ops and the customer\'s admins.' })
   @ApiOkResponse({ type: CustomerSubscriptionsDto })
-  subscriptions(@Param() { customerId }: CustomerParams): Promise<CustomerSubscriptionsDto> {
-    return this.subscriptionsQuery.run(customerId);
+  subscriptions(@CurrentPrincipal() principal: Principal, @Param() { customerId }: CustomerParams): Promise<CustomerSubscriptionsDto> {
+    return this.subscriptionsQuery.run(principal, customerId);
   }
 
   @Get('requests')
-  @ApiOperation({ summary: 'The customer\'s relationship requests, newest first' })
+  @AllowedRoles(...ROUTE_ROLES['customer-requests'])
+  @ApiOperation({ summary: 'The customer\'s relationship requests, newest first', description: 'A reseller sees its own requests only (an indirect provider also its indirect resellers\').' })
   @ApiOkResponse({ type: CustomerRequestsDto })
-  requests(@Param() { customerId }: CustomerParams, @Query() { status }: RequestFilter): Promise<CustomerRequestsDto> {
-    return this.requestsQuery.run(customerId, status);
+  requests(@CurrentPrincipal() principal: Principal, @Param() { customerId }: CustomerParams, @Query() { status }: RequestFilter): Promise<CustomerRequestsDto> {
+    return this.requestsQuery.run(principal, customerId, status);
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AllowedRoles, ROUTE_ROLES } from '@mp/auth';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { ConsumerLagQuery } from './consumer-lag.query';
 import { DeadLetterCountsQuery } from './dead-letter-counts.query';
@@ -8,9 +9,13 @@ import { ConsumerLagDto, DeadLetterCountsDto } from './operations.dto';
 /**
  * What ops watch (DESIGN §9), read-only over HTTP for the console: the same reads as `npm run ops
  * -- lag` and `dlq list` (`@mp/operations`), asked of Kafka at each call. They do not depend on
- * the read models, so they answer while those rebuild.
+ * the read models, so they answer while those rebuild. For ops tokens only.
  */
 @ApiTags('operations')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or one that does not verify (`WWW-Authenticate` says why).' })
+@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token\'s role cannot use this route.' })
+@AllowedRoles(...ROUTE_ROLES.ops)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Kafka does not answer, or the topics do not exist yet.' })
 @Controller('v1/ops')
 export class OperationsHttpController {

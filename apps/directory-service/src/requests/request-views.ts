@@ -41,12 +41,12 @@ function newestFirst(a: RequestView, b: RequestView): number {
   return Date.parse(b.requestedAt) - Date.parse(a.requestedAt) || a.requestId.localeCompare(b.requestId);
 }
 
-/** `GET /v1/customers/{id}/requests[?status=]`: newest first, optionally of one status. */
-export function toCustomerRequests(state: CustomerState, status?: DirectoryRequestStatus): CustomerRequestsDto {
+/** `GET /v1/customers/{id}/requests[?status=]`: newest first, optionally of one status, those `visible` to the caller. */
+export function toCustomerRequests(state: CustomerState, status?: DirectoryRequestStatus, visible: (request: RequestView) => boolean = () => true): CustomerRequestsDto {
   return {
     customerId: state.customerId,
     requests: Object.values(state.requests)
-      .filter((r) => status === undefined || r.status === status)
+      .filter((r) => (status === undefined || r.status === status) && visible(r))
       .sort(newestFirst)
       .map(toRequestSummary),
   };

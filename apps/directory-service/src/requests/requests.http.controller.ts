@@ -1,5 +1,6 @@
 import { Controller, Get, Param, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AllowedRoles, CurrentPrincipal, type Principal, ROUTE_ROLES } from '@mp/auth';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { LostReadModelsInterceptor } from '../rebuild/lost-read-models.interceptor';
 import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
@@ -9,6 +10,9 @@ import { RequestParams } from './request.params';
 import { RequestByIdQuery } from './request-by-id.query';
 
 @ApiTags('requests')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or one that does not verify (`WWW-Authenticate` says why).' })
+@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token\'s role cannot use this route.' })
 @UseGuards(ReadModelsReadyGuard)
 @UseInterceptors(LostReadModelsInterceptor)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })
@@ -18,11 +22,12 @@ export class RequestsHttpController {
   constructor(private readonly requestQuery: RequestByIdQuery) {}
 
   @Get(':requestId')
-  @ApiOperation({ summary: 'A relationship request: its status and history' })
+  @AllowedRoles(...ROUTE_ROLES.request)
+  @ApiOperation({ summary: 'A relationship request: its status and history', description: 'For ops, the customer\'s admins, the requesting reseller and its indirect provider.' })
   @ApiOkResponse({ type: RequestDetailDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'The request id is invalid.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The request is not known to the directory.' })
-  request(@Param() { requestId }: RequestParams): Promise<RequestDetailDto> {
-    return this.requestQuery.run(requestId);
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The request is not known to the directory, or is not the caller\'s (the same answer).' })
+  request(@CurrentPrincipal() principal: Principal, @Param() { requestId }: RequestParams): Promise<RequestDetailDto> {
+    return this.requestQuery.run(principal, requestId);
   }
 }

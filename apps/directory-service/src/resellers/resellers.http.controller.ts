@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AllowedRoles, CurrentPrincipal, type Principal, ROUTE_ROLES } from '@mp/auth';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { LostReadModelsInterceptor } from '../rebuild/lost-read-models.interceptor';
 import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
@@ -9,6 +10,9 @@ import { PageParams, ResellerParams } from './reseller.params';
 import { ResellerCustomersQuery } from './reseller-customers.query';
 
 @ApiTags('resellers')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or one that does not verify (`WWW-Authenticate` says why).' })
+@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token\'s role cannot use this route.' })
 @UseGuards(ReadModelsReadyGuard)
 @UseInterceptors(LostReadModelsInterceptor)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })
@@ -18,14 +22,15 @@ export class ResellersHttpController {
   constructor(private readonly customersQuery: ResellerCustomersQuery) {}
 
   @Get('customers')
+  @AllowedRoles(...ROUTE_ROLES['reseller-customers'])
   @ApiOperation({
     summary: 'The customers a reseller serves, a page at a time',
-    description: 'Customers with an active relationship, ordered by customer id. Pages resume after the last customer of the previous page, so they have no duplicates or gaps while relationships change.',
+    description: 'Customers with an active relationship, ordered by customer id. Pages resume after the last customer of the previous page, so they have no duplicates or gaps while relationships change. For ops and the reseller itself; its indirect provider sees the customers served through it.',
   })
   @ApiOkResponse({ type: ResellerCustomersDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A bad `limit` or `cursor`.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The reseller is not a registered partner.' })
-  customers(@Param() { resellerId }: ResellerParams, @Query() { cursor, limit }: PageParams): Promise<ResellerCustomersDto> {
-    return this.customersQuery.run(resellerId, limit, cursor);
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The reseller is not a registered partner, or is not the caller (the same answer).' })
+  customers(@CurrentPrincipal() principal: Principal, @Param() { resellerId }: ResellerParams, @Query() { cursor, limit }: PageParams): Promise<ResellerCustomersDto> {
+    return this.customersQuery.run(principal, resellerId, limit, cursor);
   }
 }
