@@ -4,6 +4,7 @@ import { Topics } from '@mp/contracts';
 import type { Page } from 'playwright-core';
 import { HeadlessBrowser, launchHeadless } from '../support/browser';
 import { endToEnd } from '../support/end-to-end';
+import { tokenFor } from '../support/tokens';
 
 /** Where the screenshots go (git-ignored, like the chaos run's reports). */
 const ARTIFACTS = join(__dirname, '..', '..', '.cache', 'e2e', 'console');
@@ -67,11 +68,20 @@ describe('console', () => {
     await e2e.system.settled();
 
     await page.goto(consoleUrl());
+    await useToken(await tokenFor({ role: 'ops', subject: 'console-ops' }));
   });
 
   afterAll(async () => {
     await browser?.close();
   });
+
+  /** Pastes a token under "Access token", as a person does. */
+  async function useToken(token: string) {
+    await inPage("document.getElementById('token-panel').open = true");
+    await page.getByLabel('Bearer token').fill(token);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    expect(await page.locator('#token-status').textContent()).toBe('A token is in use in this tab.');
+  }
 
   async function lookUpCustomer(id: string) {
     await page.getByLabel('Customer id').fill(id);
@@ -258,12 +268,10 @@ describe('console', () => {
     expect(pageErrors()).toEqual([]);
   });
 
-  it('sends the pasted token as a bearer token with every call, and stops when it is forgotten', async () => {
-    const token = 'eyJhbGciOiJIUzI1NiJ9.e30.console-test';
-    await page.getByText('Access token').click();
-    await page.getByLabel('Bearer token').fill(token);
-    await page.getByRole('button', { name: 'Use token' }).click();
-    expect(await page.locator('#token-status').textContent()).toBe('A token is in use in this tab.');
+  it('sends the pasted token as a bearer token with every call, and stops when it is forgotten (the directory then answers 401)', async () => {
+    // The customer's own admin: it sees its customer, and only it.
+    const token = await tokenFor({ role: 'customer-admin', customer: customerId, subject: admin.userId });
+    await useToken(token);
     expect(await page.getByLabel('Bearer token').inputValue()).toBe('');
 
     const withToken = page.waitForRequest((r) => r.url().includes(`/v1/customers/${customerId}/resellers`));
@@ -271,10 +279,19 @@ describe('console', () => {
     expect((await withToken).headers().authorization).toBe(`Bearer ${token}`);
     await page.locator('#customer-result').waitFor({ state: 'visible' });
 
+    const other = others[0];
+    await lookUpCustomer(other);
+    await page.locator('#customer-status.error').waitFor();
+    expect(await page.locator('#customer-status').textContent()).toBe(`No customer “${other}”: Customer "${other}" is not known to the directory.`);
+
     await page.getByRole('button', { name: 'Forget token' }).click();
     const withoutToken = page.waitForRequest((r) => r.url().includes(`/v1/customers/${customerId}/subscriptions`));
     await lookUpCustomer(customerId);
     expect((await withoutToken).headers().authorization).toBeUndefined();
+    await page.locator('#customer-status.error').waitFor();
+    expect(await page.locator('#customer-status').textContent()).toMatch(/Not authorised: paste a valid token under “Access token” \(A bearer token is required/);
+
+    await useToken(await tokenFor({ role: 'ops', subject: 'console-ops' }));
   });
 
   it('fits a narrow screen, and loaded nothing from outside this machine', async () => {
