@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 export interface ScriptedCall {
@@ -10,17 +10,25 @@ export interface ScriptedCall {
   status?: number;
   /** `Date.now()` when the request had arrived whole. */
   at: number;
+  /** An endless body's response: set once the client closed the connection on it (`true`), which it must. */
+  cut?: boolean;
 }
 
 /**
- * A real HTTP endpoint on 127.0.0.1 for the notification tests, scripted per path: it records
- * every call; it can fail the first N calls of a path (HTTP 500), or never answer a path at all
- * (a hanging endpoint: the request is read, the response never comes).
+ * A real HTTP endpoint on a loopback address (127.0.0.1 unless told another of 127.0.0.0/8 or
+ * ::1) for the notification tests, scripted per path: it records every call and counts every
+ * connection made to it (a refused webhook must make none); it can fail the first N calls of a
+ * path (HTTP 500), never answer a path at all (a hanging endpoint: the request is read, the
+ * response never comes), redirect a path, or answer it with a body that never ends.
  */
 export class ScriptedWebhookReceiver {
   readonly received: ScriptedCall[] = [];
+  /** TCP connections accepted, whatever came over them. */
+  connections = 0;
   private readonly failuresLeft = new Map<string, number>();
   private readonly hanging = new Set<string>();
+  private readonly redirects = new Map<string, { status: number; location: string }>();
+  private readonly endless = new Map<string, number>();
   private readonly server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -29,6 +37,14 @@ export class ScriptedWebhookReceiver {
       const call: ScriptedCall = { path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       this.received.push(call);
       if (this.hanging.has(path)) return;
+      const redirect = this.redirects.get(path);
+      if (redirect) {
+        call.status = redirect.status;
+        res.writeHead(redirect.status, { location: redirect.location }).end();
+        return;
+      }
+      const endlessStatus = this.endless.get(path);
+      if (endlessStatus !== undefined) return this.writeForever(res, (call.status = endlessStatus), call);
       const left = this.failuresLeft.get(path) ?? 0;
       if (left > 0) this.failuresLeft.set(path, left - 1);
       call.status = left > 0 ? 500 : 204;
@@ -37,13 +53,44 @@ export class ScriptedWebhookReceiver {
   });
   private base = '';
 
+  /** `host`: a loopback address only (127.0.0.0/8 or ::1); these tests never listen anywhere else. */
+  constructor(private readonly host = '127.0.0.1') {
+    if (!/^127\.\d+\.\d+\.\d+$|^::1$/.test(host)) throw new Error(`a test receiver listens on loopback only, not on ${host}`);
+    this.server.on('connection', () => this.connections++);
+  }
+
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server.listen(0, this.host, resolve));
+    this.base = `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
   }
 
   url(path: string): string {
     return `${this.base}${path}`;
+  }
+
+  /** Calls to `path` are answered with a redirect to `location`. */
+  redirect(path: string, location: string, status = 302): void {
+    this.redirects.set(path, { status, location });
+  }
+
+  /** Calls to `path` are answered with `status` and a body that goes on until the client closes the connection. */
+  endlessBody(path: string, status = 200): void {
+    this.endless.set(path, status);
+  }
+
+  private writeForever(res: ServerResponse, status: number, call: ScriptedCall): void {
+    res.on('close', () => (call.cut = !res.writableFinished));
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const more = () => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', more);
+    };
+    more();
   }
 
   failFirst(path: string, calls: number): void {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { CloudEvent, validateData } from '@mp/contracts';
+import { CloudEvent, NotificationFailed, validateData } from '@mp/contracts';
 import { deriveId } from '@mp/messaging';
 import { outcomeEnvelopeOf, outcomeOf, plainErrorText, recordOfAttempt, recordOfMissingChannel, recordOfOutcome, recordOfUnknownParty } from './notification-outcome';
 
@@ -42,6 +42,16 @@ describe('notification outcomes', () => {
     expect(outcome.data).toMatchObject({ notificationId: 'notif-1', attempts: 4, target: 'https://r.test/h', failedAt: '2025-03-01T10:00:00.000Z', reason: 'ATTEMPTS_EXHAUSTED', error: 'timed out after 5000 ms' });
     expect(outcome.data).not.toHaveProperty('statusCode');
     expect(validateData('NotificationFailed', outcome.data).ok).toBe(true);
+  });
+
+  it('records and reports a failure no retry mends with its own reason, after the one attempt', () => {
+    const error = 'webhook target refused, nothing sent: 127.0.0.1 is a loopback address (127.0.0.0/8)';
+    const record = recordOfAttempt({ ok: false, reason: 'TARGET_REFUSED', error }, 1, 'http://127.0.0.1:9/h', at);
+    expect(record).toEqual({ status: 'failed', attempts: 1, at: '2025-03-01T10:00:00.000Z', target: 'http://127.0.0.1:9/h', reason: 'TARGET_REFUSED', error });
+    const outcome = outcomeOf(event, notification, record);
+    expect(outcome.data).toMatchObject({ attempts: 1, reason: 'TARGET_REFUSED', error });
+    expect(validateData('NotificationFailed', outcome.data).ok).toBe(true);
+    expect(recordOfOutcome('NotificationFailed', outcome.data as NotificationFailed)).toMatchObject({ reason: 'TARGET_REFUSED', error });
   });
 
   it('reports a party that never registered as PARTY_UNKNOWN: no attempt, no address', () => {

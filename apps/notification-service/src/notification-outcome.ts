@@ -4,10 +4,10 @@ import type { AttemptResult } from './channels/notification-channel';
 import type { DeliveryRecord } from './delivery/delivery-log';
 import type { QueuedNotification } from './delivery/delivery-rules';
 
-/** The delivery log's record of the attempt that settled a notification: delivered, or the last of its attempts failed. */
+/** The delivery log's record of the attempt that settled a notification: delivered, the last of its attempts failed, or one failed for a reason no retry mends. */
 export function recordOfAttempt(result: AttemptResult, attempts: number, target: string, at: Date): DeliveryRecord {
   const common = { attempts, at: at.toISOString(), target, ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}) };
-  return result.ok ? { status: 'delivered', ...common } : { status: 'failed', ...common, reason: 'ATTEMPTS_EXHAUSTED', error: plainErrorText(result.error) };
+  return result.ok ? { status: 'delivered', ...common } : { status: 'failed', ...common, reason: result.reason ?? 'ATTEMPTS_EXHAUSTED', error: plainErrorText(result.error) };
 }
 
 const ERROR_TEXT_MAX = 500;

@@ -4,7 +4,7 @@ import { deriveId } from '@mp/messaging';
 import { WebhookChannel } from './channels/webhook.channel';
 import { contactOf, involvedPartnerIdsOf, notificationIdOf, partnerIdsOf, partyKeyOf, planNotifications } from './notification-plan';
 
-const webhook = new WebhookChannel({ key: Buffer.alloc(32), timeoutMs: 1000 });
+const webhook = new WebhookChannel({ keys: Buffer.alloc(32), timeoutMs: 1000, allowedHosts: new Set(), maxResponseBytes: 1024 });
 const email = { name: 'email' as const, targetOf: (c: { email?: string }) => c.email };
 
 const customer: CustomerState = {

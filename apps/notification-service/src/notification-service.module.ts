@@ -25,7 +25,12 @@ export const NOTIFICATION_SERVICE = 'notification-service';
 const channelsProvider = {
   provide: NOTIFICATION_CHANNELS,
   useFactory: (settings: NotificationSettings): NotificationChannel[] => [
-    new WebhookChannel({ key: settings.webhookKey, timeoutMs: settings.webhookTimeoutMs }),
+    new WebhookChannel({
+      keys: settings.webhookKeys,
+      timeoutMs: settings.webhookTimeoutMs,
+      allowedHosts: settings.webhookAllowedHosts,
+      maxResponseBytes: settings.webhookMaxResponseBytes,
+    }),
     ...(settings.email ? [new EmailChannel(settings.email)] : []),
   ],
   inject: [NOTIFICATION_SETTINGS],

@@ -5,8 +5,10 @@ const secret = `whsec_${Buffer.from('a-secret-of-at-least-24-bytes').toString('b
 describe('notification settings', () => {
   it('has the documented defaults', () => {
     const settings = notificationSettingsFromEnv({ WEBHOOK_SECRET: secret });
-    expect(settings.webhookKey.toString()).toBe('a-secret-of-at-least-24-bytes');
+    expect(settings.webhookKeys.map(String)).toEqual(['a-secret-of-at-least-24-bytes']);
     expect(settings.webhookTimeoutMs).toBe(5000);
+    expect(settings.webhookAllowedHosts).toEqual(new Set());
+    expect(settings.webhookMaxResponseBytes).toBe(65_536);
     expect(settings.retry).toEqual({ maxAttempts: 4, backoffMs: 500 });
     expect(settings.partyWaitMs).toBe(24 * 3_600_000);
     expect(settings.delivery).toEqual({ concurrency: 16, pollMs: 250 });
@@ -21,11 +23,21 @@ describe('notification settings', () => {
       NOTIFICATION_PARTY_WAIT_HOURS: '0.5',
       NOTIFICATION_CONCURRENCY: '4',
       NOTIFICATION_POLL_MS: '50',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, LocalHost',
+      WEBHOOK_MAX_RESPONSE_BYTES: '1024',
     });
     expect(settings.webhookTimeoutMs).toBe(250);
+    expect(settings.webhookAllowedHosts).toEqual(new Set(['127.0.0.1', 'localhost']));
+    expect(settings.webhookMaxResponseBytes).toBe(1024);
     expect(settings.retry).toEqual({ maxAttempts: 1, backoffMs: 0 });
     expect(settings.partyWaitMs).toBe(1_800_000);
     expect(settings.delivery).toEqual({ concurrency: 4, pollMs: 50 });
+  });
+
+  it('reads two secrets during a rotation, the current one first', () => {
+    const retired = `whsec_${Buffer.from('the-secret-being-retired-now').toString('base64')}`;
+    expect(notificationSettingsFromEnv({ WEBHOOK_SECRET: `${secret} ${retired}` }).webhookKeys.map(String)).toEqual(['a-secret-of-at-least-24-bytes', 'the-secret-being-retired-now']);
+    expect(() => notificationSettingsFromEnv({ WEBHOOK_SECRET: `${secret} ${retired} ${secret}` })).toThrow(/WEBHOOK_SECRET/);
   });
 
   it('fails fast on a missing or malformed secret', () => {
@@ -43,6 +55,9 @@ describe('notification settings', () => {
     ['NOTIFICATION_PARTY_WAIT_HOURS', 'a day'],
     ['NOTIFICATION_CONCURRENCY', '0'],
     ['NOTIFICATION_POLL_MS', '0'],
+    ['WEBHOOK_ALLOWED_HOSTS', '127.0.0.1:8080'],
+    ['WEBHOOK_ALLOWED_HOSTS', 'http://127.0.0.1'],
+    ['WEBHOOK_MAX_RESPONSE_BYTES', '-1'],
   ])('fails fast on %s=%s', (name, value) => {
     expect(() => notificationSettingsFromEnv({ WEBHOOK_SECRET: secret, [name]: value })).toThrow(name);
   });

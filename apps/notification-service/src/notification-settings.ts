@@ -1,12 +1,17 @@
 import { Environment, ENVIRONMENT, RawEnv, readEnvironment } from '@mp/config';
-import { parseWebhookSecret } from './standard-webhooks.signer';
+import { allowedHostsOf } from './channels/webhook-address';
+import { parseWebhookSecrets } from './standard-webhooks.signer';
 
 /** How the notification-service delivers, read once from the environment at start (DESIGN §3). */
 export interface NotificationSettings {
-  /** The decoded key of `WEBHOOK_SECRET` (`whsec_<base64>`). */
-  webhookKey: Buffer;
+  /** The decoded keys of `WEBHOOK_SECRET` (`whsec_<base64>`, two during a rotation, the current one first): the webhooks of a party without a secret of its own are signed with each. */
+  webhookKeys: Buffer[];
   /** Per attempt: `WEBHOOK_TIMEOUT_MS`, default 5000. */
   webhookTimeoutMs: number;
+  /** `WEBHOOK_ALLOWED_HOSTS`: the hosts webhooks may reach although loopback or private, over http: too. */
+  webhookAllowedHosts: ReadonlySet<string>;
+  /** `WEBHOOK_MAX_RESPONSE_BYTES`: of a response body, at most this much is read. */
+  webhookMaxResponseBytes: number;
   /** E-mail, when `SMTP_URL` is set; otherwise notifications go out by webhook only. */
   email?: EmailSettings;
   /** For every channel: `WEBHOOK_MAX_ATTEMPTS` / `WEBHOOK_BACKOFF_MS`. */
@@ -47,8 +52,10 @@ const HOUR_MS = 3_600_000;
 /** The notification-service's settings from the checked environment; throws when `WEBHOOK_SECRET` is missing. */
 export function notificationSettingsOf(env: Environment): NotificationSettings {
   return {
-    webhookKey: parseWebhookSecret(env.WEBHOOK_SECRET),
+    webhookKeys: parseWebhookSecrets(env.WEBHOOK_SECRET),
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookAllowedHosts: allowedHostsOf(env.WEBHOOK_ALLOWED_HOSTS),
+    webhookMaxResponseBytes: env.WEBHOOK_MAX_RESPONSE_BYTES,
     email: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, timeoutMs: env.SMTP_TIMEOUT_MS } : undefined,
     retry: { maxAttempts: env.WEBHOOK_MAX_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS },
     partyWaitMs: Math.round(env.NOTIFICATION_PARTY_WAIT_HOURS * HOUR_MS),

@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
-import { parseWebhookSecret, StandardWebhooksSigner, verifyWebhook } from './standard-webhooks.signer';
+import { Webhook } from 'standardwebhooks';
+import { parseWebhookSecret, parseWebhookSecrets, StandardWebhooksSigner, verifyWebhook } from './standard-webhooks.signer';
 
 // The Standard Webhooks specification's published test vector (also used by its reference libraries).
 const VECTOR = {
@@ -37,6 +38,35 @@ describe('Standard Webhooks signer', () => {
       'webhook-id': VECTOR.id,
       'webhook-timestamp': '1614265330',
       'webhook-signature': VECTOR.signature,
+    });
+  });
+
+  describe('rotation: two secrets at once', () => {
+    const current = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+    const retired = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;
+    const stranger = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+    const body = '{"type":"RelationshipRequested"}';
+    const now = Math.floor(Date.now() / 1000);
+    const headers = StandardWebhooksSigner.fromSecret(`${current} ${retired}`).headers('notif-1', now, body);
+
+    it('signs with both, the current secret first, space-separated', () => {
+      const [first, second] = headers['webhook-signature'].split(' ');
+      expect(first).toBe(StandardWebhooksSigner.fromSecret(current).sign('notif-1', now, body));
+      expect(second).toBe(StandardWebhooksSigner.fromSecret(retired).sign('notif-1', now, body));
+    });
+
+    it('verifies, by the standardwebhooks package, for a receiver knowing either secret, and not another', () => {
+      expect(new Webhook(current).verify(body, { ...headers })).toEqual(JSON.parse(body));
+      expect(new Webhook(retired).verify(body, { ...headers })).toEqual(JSON.parse(body));
+      expect(() => new Webhook(stranger).verify(body, { ...headers })).toThrow(/No matching signature/);
+    });
+
+    it('takes at most two', () => {
+      expect(parseWebhookSecrets(`${current} ${retired}`)).toHaveLength(2);
+      expect(parseWebhookSecrets(` ${current} `)).toHaveLength(1);
+      expect(() => parseWebhookSecrets(`${current} ${retired} ${stranger}`)).toThrow(/at most 2 secrets/);
+      expect(() => parseWebhookSecrets(`${current} plain`)).toThrow(/must start with "whsec_"/);
+      expect(() => parseWebhookSecrets('  ')).toThrow(/required/);
     });
   });
 

@@ -22,6 +22,19 @@ export function parseWebhookSecret(secret: string | undefined, name = 'WEBHOOK_S
   return key;
 }
 
+/** The secrets one may give at once: the current one, and during a rotation the one being retired. */
+export const MAX_SECRETS = 2;
+
+/**
+ * One secret, or two space-separated during a rotation (the current one first): the key bytes of
+ * each, in that order. Every one of them signs (see `StandardWebhooksSigner`).
+ */
+export function parseWebhookSecrets(secrets: string | undefined, name = 'WEBHOOK_SECRET'): Buffer[] {
+  const listed = (secrets ?? '').trim().split(/\s+/).filter(Boolean);
+  if (listed.length > MAX_SECRETS) throw new Error(`${name} may list at most ${MAX_SECRETS} secrets, space-separated: the current one, then the one being retired`);
+  return listed.length === 0 ? [parseWebhookSecret(undefined, name)] : listed.map((secret) => parseWebhookSecret(secret, name));
+}
+
 /** The three Standard Webhooks headers of one attempt. */
 export interface WebhookSignatureHeaders {
   'webhook-id': string;
@@ -29,16 +42,27 @@ export interface WebhookSignatureHeaders {
   'webhook-signature': string;
 }
 
+/**
+ * Signs with every key it holds: during a rotation `webhook-signature` carries one `v1,<signature>`
+ * per secret, space-separated, the current secret's first (the Standard Webhooks form for
+ * rotation), so a receiver that knows either secret verifies.
+ */
 export class StandardWebhooksSigner {
-  constructor(private readonly key: Buffer) {}
+  private readonly keys: Buffer[];
 
-  static fromSecret(secret: string | undefined): StandardWebhooksSigner {
-    return new StandardWebhooksSigner(parseWebhookSecret(secret));
+  constructor(keys: Buffer | Buffer[]) {
+    this.keys = Array.isArray(keys) ? keys : [keys];
+    if (this.keys.length === 0) throw new Error('a Standard Webhooks signer needs a key');
   }
 
-  /** `v1,<base64 signature>` of the exact body bytes that go on the wire. */
+  /** From `whsec_<base64>`, or two of them space-separated. */
+  static fromSecret(secret: string | undefined, name?: string): StandardWebhooksSigner {
+    return new StandardWebhooksSigner(parseWebhookSecrets(secret, name));
+  }
+
+  /** `v1,<base64 signature>` of the exact body bytes that go on the wire, one per key, space-separated. */
   sign(id: string, timestampSeconds: number, body: string): string {
-    return `v1,${hmac(this.key, id, timestampSeconds, body)}`;
+    return this.keys.map((key) => `v1,${hmac(key, id, timestampSeconds, body)}`).join(' ');
   }
 
   headers(id: string, timestampSeconds: number, body: string): WebhookSignatureHeaders {

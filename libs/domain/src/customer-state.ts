@@ -13,6 +13,8 @@ export interface CustomerProfile {
   country: string;
   admins: string[];
   webhookUrl?: string;
+  /** Its own Standard Webhooks secret(s), when it registered one (DESIGN §10): only the notification-service reads it. */
+  webhookSecret?: string;
   email?: string;
 }
 

@@ -22,6 +22,16 @@ function history(): CustomerEvent[] {
 }
 
 describe('evolve', () => {
+  it("keeps a party's own webhook secret from its registration, and drops it when a later registration has none", () => {
+    const webhookSecret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+    const customer = foldCustomer(emptyCustomerState(CUSTOMER), asEvents([customerRegistered({ webhookUrl: 'https://c.example/hooks', webhookSecret })]));
+    expect(customer.profile).toMatchObject({ webhookUrl: 'https://c.example/hooks', webhookSecret });
+    expect(foldCustomer(customer, asEvents([customerRegistered()])).profile?.webhookSecret).toBeUndefined();
+    const partner = partnerState('reseller-1', partnerRegistered('reseller-1', { webhookSecret }));
+    expect(partner.profile?.webhookSecret).toBe(webhookSecret);
+    expect(partnerState('reseller-1', partnerRegistered('reseller-1', { webhookSecret }), partnerRegistered('reseller-1')).profile?.webhookSecret).toBeUndefined();
+  });
+
   it('is idempotent: folding every event twice gives the same state', () => {
     const events = history();
     const once = foldCustomer(emptyCustomerState(CUSTOMER), events);

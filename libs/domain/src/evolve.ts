@@ -9,8 +9,8 @@ import { CustomerState, RequestStep, RequestView } from './customer-state';
 export function evolve(state: CustomerState, event: CustomerEvent): CustomerState {
   switch (event.type) {
     case 'CustomerRegistered': {
-      const { name, country, admins, webhookUrl, email } = event.data;
-      return { ...state, profile: { name, country, admins: [...admins], webhookUrl, email } };
+      const { name, country, admins, webhookUrl, webhookSecret, email } = event.data;
+      return { ...state, profile: { name, country, admins: [...admins], webhookUrl, webhookSecret, email } };
     }
     case 'CustomerAdminAdded': {
       if (!state.profile || state.profile.admins.includes(event.data.userId)) return state;

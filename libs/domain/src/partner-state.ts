@@ -9,6 +9,8 @@ export interface PartnerState {
     specializations: string[];
     countries: string[];
     webhookUrl?: string;
+    /** Its own Standard Webhooks secret(s), when it registered one (DESIGN §10): only the notification-service reads it. */
+    webhookSecret?: string;
     email?: string;
   };
   suspended: boolean;
@@ -38,8 +40,8 @@ export function emptyPartnerState(partnerId: string): PartnerState {
 export function evolvePartner(state: PartnerState, message: PartnerMessage): PartnerState {
   switch (message.type) {
     case 'PartnerRegistered': {
-      const { name, kind, specializations, countries, webhookUrl, email } = message.data;
-      return { ...state, profile: { name, kind, specializations, countries, webhookUrl, email } };
+      const { name, kind, specializations, countries, webhookUrl, webhookSecret, email } = message.data;
+      return { ...state, profile: { name, kind, specializations, countries, webhookUrl, webhookSecret, email } };
     }
     case 'PartnerSuspended':
       return { ...state, suspended: true };

@@ -1,9 +1,11 @@
-import type { CloudEvent, NotificationChannel as ChannelName } from '@mp/contracts';
+import type { CloudEvent, NotificationChannel as ChannelName, NotificationFailureReason } from '@mp/contracts';
 import type { CustomerState, PartnerState, RecipientRef } from '@mp/domain';
 
 /** Where a party can be reached, as its profile (customer or partner) says. */
 export interface Contact {
   webhookUrl?: string;
+  /** The party's own Standard Webhooks secret(s), `whsec_...`, two space-separated during a rotation. */
+  webhookSecret?: string;
   email?: string;
 }
 
@@ -23,11 +25,16 @@ export interface Notification {
   recipient: RecipientRef;
   /** The channel's address of the recipient (a webhook URL, an e-mail address). */
   target: string;
+  /** The recipient's contact as known at this attempt (its own webhook secret, if any). */
+  contact?: Contact;
   context?: NotificationContext;
 }
 
-/** What one attempt came to. A failure is a value, never a throw. */
-export type AttemptResult = { ok: true; statusCode?: number } | { ok: false; statusCode?: number; error: string };
+/**
+ * What one attempt came to. A failure is a value, never a throw. A failure with a `reason` is one
+ * no retry can mend (a refused address, a redirect): the notification fails at once with it.
+ */
+export type AttemptResult = { ok: true; statusCode?: number } | { ok: false; statusCode?: number; error: string; reason?: NotificationFailureReason };
 
 /**
  * A way of reaching a party (webhook, e-mail). A channel makes one attempt; retries,

@@ -42,7 +42,8 @@ const event: CloudEvent = {
 const notificationFor = (target: string): Notification => ({ notificationId: 'notif-1', event, recipient: { party: 'customer', partyId: 'cust-1' }, target });
 
 describe('webhook channel', () => {
-  const channel = new WebhookChannel({ key, timeoutMs: 2000, nowSeconds: () => 1_700_000_000 });
+  const local = { allowedHosts: new Set(['127.0.0.1']), maxResponseBytes: 65_536 };
+  const channel = new WebhookChannel({ keys: key, timeoutMs: 2000, nowSeconds: () => 1_700_000_000, ...local });
 
   it('targets the webhook URL of a contact, if any', () => {
     expect(channel.targetOf({ webhookUrl: 'https://example.test/hook', email: 'a@example.test' })).toBe('https://example.test/hook');
@@ -73,12 +74,27 @@ describe('webhook channel', () => {
   it.each([
     [500, 'HTTP 500'],
     [404, 'HTTP 404'],
-    [302, 'HTTP 302'],
   ])('counts a %s answer as a failed attempt', async (status, error) => {
-    const hook = receiver((res) => res.writeHead(status, status === 302 ? { location: 'http://127.0.0.1:1/elsewhere' } : {}).end('no'));
+    const hook = receiver((res) => res.writeHead(status).end('no'));
     const base = await hook.start();
     try {
       expect(await channel.attempt(notificationFor(`${base}/hook`))).toEqual({ ok: false, statusCode: status, error });
+      expect(hook.received).toHaveLength(1);
+    } finally {
+      await hook.stop();
+    }
+  });
+
+  it.each([
+    [302, 'http://127.0.0.2:1/elsewhere', /HTTP 302: redirects are never followed: http:\/\/127\.0\.0\.2:1\/elsewhere \(it would be refused too: 127\.0\.0\.2 is a loopback/],
+    [307, '/moved', /HTTP 307: redirects are never followed: http:\/\/127\.0\.0\.1:\d+\/moved \(register that URL instead\)/],
+    [301, undefined, /HTTP 301: a redirect without a Location/],
+  ])('fails a %s redirect for good without following it', async (status, location, error) => {
+    const hook = receiver((res) => res.writeHead(status, location ? { location } : {}).end());
+    const base = await hook.start();
+    try {
+      const result = await channel.attempt(notificationFor(`${base}/hook`));
+      expect(result).toEqual({ ok: false, statusCode: status, reason: 'REDIRECT_REFUSED', error: expect.stringMatching(error) });
       expect(hook.received).toHaveLength(1);
     } finally {
       await hook.stop();
@@ -90,7 +106,7 @@ describe('webhook channel', () => {
     const hook = receiver((res) => pending.push(res));
     const base = await hook.start();
     try {
-      const quick = new WebhookChannel({ key, timeoutMs: 100 });
+      const quick = new WebhookChannel({ keys: key, timeoutMs: 100, ...local });
       expect(await quick.attempt(notificationFor(`${base}/slow`))).toEqual({ ok: false, error: 'timed out after 100 ms' });
     } finally {
       pending.forEach((res) => res.destroy());

@@ -40,9 +40,9 @@ describe('delivery rules', () => {
     const registered: Contact = { webhookUrl: 'https://res.test/hooks' };
 
     it('attempts it at the party’s current address', () => {
-      expect(nextStep(filed(false), registered, webhookOf, T0.getTime())).toEqual({ kind: 'attempt', target: 'https://res.test/hooks' });
+      expect(nextStep(filed(false), registered, webhookOf, T0.getTime())).toEqual({ kind: 'attempt', target: 'https://res.test/hooks', contact: registered });
       // A party that registered while it waited is attempted like any other.
-      expect(nextStep(filed(true), registered, webhookOf, T0.getTime() + HOUR)).toEqual({ kind: 'attempt', target: 'https://res.test/hooks' });
+      expect(nextStep(filed(true), registered, webhookOf, T0.getTime() + HOUR)).toEqual({ kind: 'attempt', target: 'https://res.test/hooks', contact: registered });
     });
 
     it('sends nothing to a registered party without an address on the channel: that is not a loss', () => {
@@ -73,6 +73,11 @@ describe('delivery rules', () => {
     it('is settled by a success, whichever attempt it was', () => {
       expect(afterAttempt(1, { ok: true, statusCode: 204 }, policy, now)).toEqual({ kind: 'settled' });
       expect(afterAttempt(3, { ok: true, statusCode: 204 }, policy, now)).toEqual({ kind: 'settled' });
+    });
+
+    it('is settled at once by a failure no retry mends (a refused address, a redirect)', () => {
+      expect(afterAttempt(1, { ok: false, reason: 'TARGET_REFUSED', error: 'webhook target refused' }, policy, now)).toEqual({ kind: 'settled' });
+      expect(afterAttempt(1, { ok: false, statusCode: 302, reason: 'REDIRECT_REFUSED', error: 'HTTP 302' }, policy, now)).toEqual({ kind: 'settled' });
     });
 
     it('is settled, failed, by the last attempt failing', () => {

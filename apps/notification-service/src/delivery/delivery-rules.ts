@@ -48,7 +48,7 @@ export function firstDueAt(item: QueuedNotification): number {
 
 /** What to do with a notification that has come due, given its party's contact as known now. */
 export type NextStep =
-  | { kind: 'attempt'; target: string }
+  | { kind: 'attempt'; target: string; contact: Contact }
   | { kind: 'await-party'; until: number }
   | { kind: 'party-unknown' }
   | { kind: 'no-address' };
@@ -59,14 +59,15 @@ export function nextStep(item: QueuedNotification, contact: Contact | undefined,
     return now >= deadline ? { kind: 'party-unknown' } : { kind: 'await-party', until: deadline };
   }
   const target = targetOf(contact);
-  return target ? { kind: 'attempt', target } : { kind: 'no-address' };
+  return target ? { kind: 'attempt', target, contact } : { kind: 'no-address' };
 }
 
 /** After attempt number `attempt` (1-based): settled (delivered, or failed for good), or retried later. */
 export type AfterAttempt = { kind: 'settled' } | { kind: 'retry'; at: number; inMs: number };
 
 export function afterAttempt(attempt: number, result: AttemptResult, policy: RetryPolicy, now: number): AfterAttempt {
-  if (result.ok || attempt >= policy.maxAttempts) return { kind: 'settled' };
+  // A failure with a reason of its own (a refused address, a redirect) is not mended by trying again.
+  if (result.ok || result.reason || attempt >= policy.maxAttempts) return { kind: 'settled' };
   const inMs = backoffAfter(policy, attempt);
   return { kind: 'retry', at: now + inMs, inMs };
 }

@@ -4,7 +4,7 @@ import type { Clock } from '@mp/domain';
 import { EventPublisher, KAFKA_SETTINGS, KafkaSettings } from '@mp/messaging';
 import { ServiceMetrics } from '@mp/metrics';
 import { CLOCK } from '@mp/platform';
-import { AttemptResult, NOTIFICATION_CHANNELS, NotificationChannel, NotificationContext } from '../channels/notification-channel';
+import { AttemptResult, Contact, NOTIFICATION_CHANNELS, NotificationChannel, NotificationContext } from '../channels/notification-channel';
 import { contactOf } from '../notification-plan';
 import { outcomeEnvelopeOf, recordOfAttempt, recordOfMissingChannel, recordOfUnknownParty } from '../notification-outcome';
 import { NOTIFICATION_SETTINGS, NotificationSettings } from '../notification-settings';
@@ -136,7 +136,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const next = nextStep(item, contactOf(item.recipient, context.customer, context.partners), (contact) => channel.targetOf(contact), this.clock.now().getTime());
     switch (next.kind) {
       case 'attempt':
-        return this.attempt(item, channel, next.target, context);
+        return this.attempt(item, channel, next.target, next.contact, context);
       case 'await-party':
         return this.awaitParty(item, next.until);
       case 'party-unknown':
@@ -148,10 +148,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  private async attempt(item: QueuedNotification, channel: NotificationChannel, target: string, context: NotificationContext): Promise<void> {
+  private async attempt(item: QueuedNotification, channel: NotificationChannel, target: string, contact: Contact, context: NotificationContext): Promise<void> {
     this.log.debug({ ...fieldsOf(item), target, attempt: item.attempts + 1, msg: `${item.channel} attempt ${item.attempts + 1} to ${target}` });
     const started = Date.now();
-    const result = await channel.attempt({ notificationId: item.notificationId, event: item.event, recipient: item.recipient, target, context });
+    const result = await channel.attempt({ notificationId: item.notificationId, event: item.event, recipient: item.recipient, target, contact, context });
     const attempts = item.attempts + 1;
     const now = this.clock.now();
     const after = afterAttempt(attempts, result, this.settings.retry, now.getTime());
@@ -181,6 +181,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const fields = { ...fieldsOf(item), target, attempt, durationMs, statusCode: result.statusCode };
     if (result.ok) this.log.log({ ...fields, msg: `${item.channel} attempt ${attempt} delivered` });
     else if (after.kind === 'retry') this.log.warn({ ...fields, error: result.error, retryInMs: after.inMs, msg: `${item.channel} attempt ${attempt} failed: ${result.error}; retrying in ${after.inMs} ms` });
+    else if (result.reason) this.log.error({ ...fields, error: result.error, reason: result.reason, msg: `${item.channel} attempt ${attempt} failed: ${result.reason}: ${result.error}` });
     else this.log.error({ ...fields, error: result.error, msg: `${item.channel} attempt ${attempt} failed: ${result.error}; giving up` });
   }
 

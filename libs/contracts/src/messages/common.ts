@@ -24,6 +24,16 @@ export const ID_MAX = 128;
 /** Webhook targets: http(s) with a host; loopback and intranet hosts are allowed (no TLD needed). */
 export const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
+/**
+ * A party's own Standard Webhooks secret (`webhookSecret` of a registration): `whsec_` and the
+ * standard base64 of at least 24 bytes; during a rotation two of them, space-separated, the
+ * current one first (webhooks are then signed with both).
+ */
+const ONE_WEBHOOK_SECRET = String.raw`whsec_(?:[A-Za-z0-9+/]{4}){8,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?`;
+export const WEBHOOK_SECRETS = new RegExp(`^${ONE_WEBHOOK_SECRET}(?: ${ONE_WEBHOOK_SECRET})?$`);
+export const WEBHOOK_SECRETS_MAX = 400;
+export const WEBHOOK_SECRETS_RULE = 'webhookSecret must be whsec_ followed by standard base64 of at least 24 bytes, or two of those separated by one space';
+
 export const PartnerKinds = ['direct-reseller', 'indirect-provider', 'indirect-reseller'] as const;
 export type PartnerKind = (typeof PartnerKinds)[number];
 

@@ -1,5 +1,5 @@
-import { ArrayUnique, IsArray, IsEmail, IsNotEmpty, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
-import { ID_MAX, URL_OPTIONS } from './common';
+import { ArrayUnique, IsArray, IsEmail, IsNotEmpty, IsOptional, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import { ID_MAX, URL_OPTIONS, WEBHOOK_SECRETS, WEBHOOK_SECRETS_MAX, WEBHOOK_SECRETS_RULE } from './common';
 
 export class CustomerRegistered {
   @IsString() @IsNotEmpty() @MaxLength(ID_MAX)
@@ -18,6 +18,13 @@ export class CustomerRegistered {
 
   @IsOptional() @IsUrl(URL_OPTIONS)
   webhookUrl?: string;
+
+  /**
+   * The party's own Standard Webhooks secret: its webhooks are signed with it rather than with the
+   * service's `WEBHOOK_SECRET`. Two, space-separated, during a rotation (both sign). Optional.
+   */
+  @IsOptional() @IsString() @MaxLength(WEBHOOK_SECRETS_MAX) @Matches(WEBHOOK_SECRETS, { message: WEBHOOK_SECRETS_RULE })
+  webhookSecret?: string;
 
   @IsOptional() @IsEmail()
   email?: string;

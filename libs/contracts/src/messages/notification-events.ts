@@ -54,7 +54,7 @@ export class NotificationDelivered extends NotificationOutcome {
  * Why a notification failed, for machines (`error` is the human text). Read tolerantly: a
  * consumer meets codes added later, so it treats an unknown one as a failure like any other.
  */
-export const NotificationFailureReasons = ['ATTEMPTS_EXHAUSTED', 'PARTY_UNKNOWN'] as const;
+export const NotificationFailureReasons = ['ATTEMPTS_EXHAUSTED', 'PARTY_UNKNOWN', 'TARGET_REFUSED', 'REDIRECT_REFUSED'] as const;
 export type NotificationFailureReason = (typeof NotificationFailureReasons)[number];
 
 export class NotificationFailed extends NotificationOutcome {
@@ -65,7 +65,12 @@ export class NotificationFailed extends NotificationOutcome {
   @IsISO8601()
   failedAt!: string;
 
-  /** Every attempt failed (`ATTEMPTS_EXHAUSTED`), or the party never registered in time (`PARTY_UNKNOWN`). */
+  /**
+   * Every attempt failed (`ATTEMPTS_EXHAUSTED`), the party never registered in time (`PARTY_UNKNOWN`),
+   * the webhook's address is not one the service sends to (`TARGET_REFUSED`: not https:, or a
+   * loopback, private, link-local... address, before any connection), or the endpoint answered
+   * with a redirect, which is never followed (`REDIRECT_REFUSED`). `error` says which and why.
+   */
   @IsOptional() @IsString() @IsNotEmpty()
   reason?: NotificationFailureReason;
 

@@ -8,9 +8,10 @@ import {
   IsString,
   IsUrl,
   Length,
+  Matches,
   MaxLength,
 } from 'class-validator';
-import { ID_MAX, PartnerKind, PartnerKinds, URL_OPTIONS } from './common';
+import { ID_MAX, PartnerKind, PartnerKinds, URL_OPTIONS, WEBHOOK_SECRETS, WEBHOOK_SECRETS_MAX, WEBHOOK_SECRETS_RULE } from './common';
 
 export class PartnerRegistered {
   @IsString() @IsNotEmpty() @MaxLength(ID_MAX)
@@ -31,6 +32,13 @@ export class PartnerRegistered {
 
   @IsOptional() @IsUrl(URL_OPTIONS)
   webhookUrl?: string;
+
+  /**
+   * The party's own Standard Webhooks secret: its webhooks are signed with it rather than with the
+   * service's `WEBHOOK_SECRET`. Two, space-separated, during a rotation (both sign). Optional.
+   */
+  @IsOptional() @IsString() @MaxLength(WEBHOOK_SECRETS_MAX) @Matches(WEBHOOK_SECRETS, { message: WEBHOOK_SECRETS_RULE })
+  webhookSecret?: string;
 
   @IsOptional() @IsEmail()
   email?: string;
