@@ -10,6 +10,7 @@ import { isolateTestRun } from './support/isolation';
 import { customerData, declinedData, OutcomeData, partnerData, requestedData, startNotificationService, webhookIdOf } from './support/notification-fixtures';
 import { ScriptedCall, ScriptedWebhookReceiver } from './support/scripted-webhook-receiver';
 import { RunningService } from './support/service-harness';
+import { HOOKS_PARTNER_TEST_TLS } from './support/test-tls';
 import { TopicProbe } from './support/topic-probe';
 
 jest.setTimeout(120_000);
@@ -73,19 +74,27 @@ describe('the webhook channel over real loopback sockets', () => {
   const ipv6Loopback = new ScriptedWebhookReceiver('::1');
   const allowed = new ScriptedWebhookReceiver('127.0.0.1');
   const channels: WebhookChannel[] = [];
+  const tlsReceiver = new ScriptedWebhookReceiver('127.0.0.1', HOOKS_PARTNER_TEST_TLS);
   const channel = (allowedHosts: string[], options: { timeoutMs?: number; maxResponseBytes?: number } = {}) => {
-    const made = new WebhookChannel({ keys: Buffer.from(CURRENT.slice(6), 'base64'), timeoutMs: options.timeoutMs ?? 5_000, allowedHosts: new Set(allowedHosts), maxResponseBytes: options.maxResponseBytes ?? 65_536, resolve: testResolver });
+    const made = new WebhookChannel({
+      keys: Buffer.from(CURRENT.slice(6), 'base64'),
+      timeoutMs: options.timeoutMs ?? 5_000,
+      allowedHosts: new Set(allowedHosts),
+      maxResponseBytes: options.maxResponseBytes ?? 65_536,
+      resolve: testResolver,
+      ca: [HOOKS_PARTNER_TEST_TLS.cert],
+    });
     channels.push(made);
     return made;
   };
 
   beforeAll(async () => {
-    await Promise.all([untouchable.start(), otherLoopback.start(), ipv6Loopback.start(), allowed.start()]);
+    await Promise.all([untouchable.start(), otherLoopback.start(), ipv6Loopback.start(), allowed.start(), tlsReceiver.start()]);
   });
 
   afterAll(async () => {
     channels.forEach((c) => c.close());
-    await Promise.all([untouchable.stop(), otherLoopback.stop(), ipv6Loopback.stop(), allowed.stop()]);
+    await Promise.all([untouchable.stop(), otherLoopback.stop(), ipv6Loopback.stop(), allowed.stop(), tlsReceiver.stop()]);
   });
 
   const p = () => untouchable.port;
@@ -127,6 +136,18 @@ describe('the webhook channel over real loopback sockets', () => {
     expect(resolverAsked.slice(asked)).toEqual(['hooks.partner.test']);
     const [call] = allowed.calls((c) => c.path === '/named');
     expect(call.headers.host).toBe(`hooks.partner.test:${allowed.port}`);
+  });
+
+  it('over https: keeps the URL\'s name for SNI, Host and the certificate check while it dials the address it checked', async () => {
+    const result = await channel(['hooks.partner.test']).attempt(notificationTo(`https://hooks.partner.test:${tlsReceiver.port}/tls`));
+    expect(result).toEqual({ ok: true, statusCode: 204 });
+    const [call] = tlsReceiver.calls((c) => c.path === '/tls');
+    expect(call.servername).toBe('hooks.partner.test');
+    expect(call.headers.host).toBe(`hooks.partner.test:${tlsReceiver.port}`);
+    // The same receiver by its address: the certificate names hooks.partner.test, not 127.0.0.1, and is refused.
+    const byAddress = await channel(['127.0.0.1']).attempt(notificationTo(`https://127.0.0.1:${tlsReceiver.port}/tls-by-address`));
+    expect(byAddress).toEqual({ ok: false, error: expect.stringMatching(/IP: 127\.0\.0\.1 is not in the cert's list|ERR_TLS_CERT_ALTNAME_INVALID/) });
+    expect(tlsReceiver.calls((c) => c.path === '/tls-by-address')).toHaveLength(0);
   });
 
   it('does not follow a redirect from an allow-listed receiver to a loopback address that is not, and says so', async () => {

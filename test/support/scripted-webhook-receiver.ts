@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { AddressInfo } from 'node:net';
 
 export interface ScriptedCall {
@@ -10,6 +12,8 @@ export interface ScriptedCall {
   status?: number;
   /** `Date.now()` when the request had arrived whole. */
   at: number;
+  /** Over HTTPS: the name the client asked for in its TLS handshake (SNI). */
+  servername?: string;
   /** An endless body's response: set once the client closed the connection on it (`true`), which it must. */
   cut?: boolean;
 }
@@ -29,12 +33,14 @@ export class ScriptedWebhookReceiver {
   private readonly hanging = new Set<string>();
   private readonly redirects = new Map<string, { status: number; location: string }>();
   private readonly endless = new Map<string, number>();
-  private readonly server: Server = createServer((req, res) => {
+  private readonly server: Server;
+  private readonly handle = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = req.url ?? '';
-      const call: ScriptedCall = { path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const servername = (req.socket as Partial<TLSSocket>).servername;
+      const call: ScriptedCall = { path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), ...(servername ? { servername } : {}) };
       this.received.push(call);
       if (this.hanging.has(path)) return;
       const redirect = this.redirects.get(path);
@@ -50,18 +56,25 @@ export class ScriptedWebhookReceiver {
       call.status = left > 0 ? 500 : 204;
       res.writeHead(call.status).end();
     });
-  });
+  };
   private base = '';
 
-  /** `host`: a loopback address only (127.0.0.0/8 or ::1); these tests never listen anywhere else. */
-  constructor(private readonly host = '127.0.0.1') {
+  /**
+   * `host`: a loopback address only (127.0.0.0/8 or ::1); these tests never listen anywhere else.
+   * `tls`: serve HTTPS with this certificate (`test-tls.ts`) rather than plain HTTP.
+   */
+  constructor(
+    private readonly host = '127.0.0.1',
+    private readonly tls?: { cert: string; key: string },
+  ) {
     if (!/^127\.\d+\.\d+\.\d+$|^::1$/.test(host)) throw new Error(`a test receiver listens on loopback only, not on ${host}`);
+    this.server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, this.handle) : createServer(this.handle);
     this.server.on('connection', () => this.connections++);
   }
 
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.server.listen(0, this.host, resolve));
-    this.base = `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    this.base = `${this.tls ? 'https' : 'http'}://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
   get port(): number {

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, LookupAddress, LookupAllOptions, LookupOneOptions 
 import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { classifyAddress, normalizeHost } from './webhook-address';
 
 /** A webhook the checks refused: no connection was made. */
@@ -45,10 +46,11 @@ export class WebhookAgents {
   readonly http: HttpAgent;
   readonly https: HttpsAgent;
 
-  constructor(allowedHosts: ReadonlySet<string>, resolve?: Resolver) {
+  /** `ca`: certificates trusted besides the system's (the tests' own); the certificate is always checked against the URL's host name. */
+  constructor(allowedHosts: ReadonlySet<string>, resolve?: Resolver, ca?: string[]) {
     const lookup = guardedLookup(allowedHosts, resolve);
     this.http = new HttpAgent({ keepAlive: true, lookup });
-    this.https = new HttpsAgent({ keepAlive: true, lookup });
+    this.https = new HttpsAgent({ keepAlive: true, lookup, ...(ca ? { ca: [...rootCertificates, ...ca] } : {}) });
   }
 
   destroy(): void {

@@ -16,6 +16,8 @@ export interface WebhookChannelOptions {
   nowSeconds?: () => number;
   /** How names are resolved (the system's resolver by default). */
   resolve?: Resolver;
+  /** Certificates trusted besides the system's (the tests' own). */
+  ca?: string[];
 }
 
 export const WEBHOOK_USER_AGENT = 'multipartner-notification-service';
@@ -44,7 +46,7 @@ export class WebhookChannel implements NotificationChannel {
   constructor(private readonly options: WebhookChannelOptions) {
     this.signer = new StandardWebhooksSigner(options.keys);
     this.nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-    this.agents = new WebhookAgents(options.allowedHosts, options.resolve);
+    this.agents = new WebhookAgents(options.allowedHosts, options.resolve, options.ca);
   }
 
   targetOf(contact: Contact): string | undefined {
