@@ -4,7 +4,7 @@ import { CustomerStore, PartnerStore } from '@mp/state';
 import { Webhook } from 'standardwebhooks';
 import { WebhookChannel } from '../apps/notification-service/src/channels/webhook.channel';
 import type { Notification } from '../apps/notification-service/src/channels/notification-channel';
-import type { Resolver } from '../apps/notification-service/src/channels/webhook-request';
+import { guardedLookup, Resolver, WebhookTargetRefused } from '../apps/notification-service/src/channels/webhook-request';
 import { eventually } from './support/eventually';
 import { isolateTestRun } from './support/isolation';
 import { customerData, declinedData, OutcomeData, partnerData, requestedData, startNotificationService, webhookIdOf } from './support/notification-fixtures';
@@ -126,6 +126,14 @@ describe('the webhook channel over real loopback sockets', () => {
     const result = await channel(['127.0.0.1', 'localhost']).attempt(notificationTo(`http://[::1]:${ipv6Loopback.port}/hook`));
     expect(result).toEqual({ ok: false, reason: 'TARGET_REFUSED', error: expect.stringMatching(/::1 is the loopback address \(::1\)/) });
     expect(ipv6Loopback.connections).toBe(0);
+  });
+
+  it("refuses localhost by what the system's resolver makes of it too, not only by its name (a lookup of localhost, no socket)", async () => {
+    const answer = await new Promise<{ error: Error | null }>((resolve) =>
+      (guardedLookup(new Set()) as (h: string, o: object, cb: (e: Error | null) => void) => void)('localhost', { all: true }, (error) => resolve({ error })),
+    );
+    expect(answer.error).toBeInstanceOf(WebhookTargetRefused);
+    expect(answer.error?.message).toMatch(/^localhost resolves to (127\.0\.0\.1|::1), and .* loopback address/);
   });
 
   it('connects to the very address its lookup checked: an allow-listed name the test resolver answers with 127.0.0.1', async () => {

@@ -100,7 +100,7 @@ export function postWebhook(agents: WebhookAgents, { url, headers, body, timeout
       response.on('end', () => answer(false));
       // The status line and headers came: what breaks off the body (a timeout, a reset) does not undo them.
       response.on('error', () => answer(false));
-      response.on('aborted', () => answer(false));
+      response.on('close', () => answer(false));
     });
     request.on('error', (error) => reject(signal.aborted && !(error instanceof WebhookTargetRefused) ? signal.reason : error));
     request.end(body);
