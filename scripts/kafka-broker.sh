@@ -20,6 +20,17 @@
 #                          second broker beside the first
 #   JAVA_HOME              JDK to run the broker with (default: java on PATH)
 #
+# SASL mode (KAFKA_SASL=true, for start, stop, status and wipe alike): the client listener is
+# SASL_PLAINTEXT with SCRAM-SHA-512 instead of PLAINTEXT, ACLs are enforced (StandardAuthorizer,
+# nothing allowed without an ACL) and the admin user is the only super user. Run it on a port and
+# run directory of its own (KAFKA_PORT=9292 KAFKA_CONTROLLER_PORT=9293 KAFKA_RUN_DIR=...).
+#   KAFKA_SASL_ADMIN_USER      the super user (default admin); the controller listener takes it too (PLAIN)
+#   KAFKA_SASL_ADMIN_PASSWORD  its password, letters, digits, "_" and "-" (default: one made at the
+#                              first start and kept in sasl-admin.password in the run directory)
+#   KAFKA_SASL_USERS           more SCRAM-SHA-512 users, "name=password,name=password"
+# The users are created by the broker's own StorageTool (format --add-scram) when the storage is
+# formatted: at the first start of a run directory, or after wipe. Their ACLs: npm run ops -- acls --apply.
+#
 # The broker always binds and advertises 127.0.0.1. Its log is broker.log in its run directory.
 # The pinned release is the newest Kafka 4.x; kafkajs 2.2.4 works with it (and with 3.9.x, which CI
 # also runs the integration tests against: KAFKA_VERSION=3.9.1).
@@ -76,6 +87,19 @@ else
   FIRST="127.0.0.1:$PORT"
 fi
 CPORT="${KAFKA_CONTROLLER_PORT:-9093}"
+SASL="${KAFKA_SASL:-false}"
+[[ "$SASL" == true || "$SASL" == false ]] || {
+  echo "kafka: KAFKA_SASL must be true or false, got '$SASL'" >&2
+  exit 2
+}
+if [[ "$SASL" == true ]]; then
+  LISTENERS="SASL_PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT"
+else
+  LISTENERS="PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT"
+fi
+ADMIN_USER="${KAFKA_SASL_ADMIN_USER:-admin}"
+ADMIN_PASSWORD_FILE="$RUN/sasl-admin.password"
+USERS_FILE="$RUN/sasl-users"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 
@@ -92,8 +116,63 @@ die() {
 }
 
 # --- helpers -----------------------------------------------------------------------------
-answers() { # a real Kafka check, not just an open port
-  node "$PING" "$FIRST" >/dev/null 2>&1
+answers() { # a real Kafka check, not just an open port (in SASL mode, as the super user)
+  if [[ "$SASL" == true ]]; then
+    [[ -n "$(admin_password)" ]] || return 1
+    KAFKA_SSL=false KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME="$ADMIN_USER" \
+      KAFKA_SASL_PASSWORD="$(admin_password)" node "$PING" "$FIRST" >/dev/null 2>&1
+  else
+    node "$PING" "$FIRST" >/dev/null 2>&1
+  fi
+}
+
+# --- SASL mode ---------------------------------------------------------------------------
+admin_password() { # the given one, else the one kept in the run directory
+  if [[ -n "${KAFKA_SASL_ADMIN_PASSWORD:-}" ]]; then
+    echo "$KAFKA_SASL_ADMIN_PASSWORD"
+  elif [[ -s "$ADMIN_PASSWORD_FILE" ]]; then
+    tr -d '[:space:]' <"$ADMIN_PASSWORD_FILE"
+  fi
+}
+
+# Checks the SASL settings, makes the super user's password when none is given, and writes the
+# users (the super user first) one "name=password" a line into the run directory, for this user only.
+prepare_sasl() {
+  local word='^[A-Za-z0-9_-]+$' pair name password users
+  [[ "$ADMIN_USER" =~ $word ]] || die "KAFKA_SASL_ADMIN_USER may hold only letters, digits, '_' and '-'"
+  mkdir -p "$RUN"
+  chmod 700 "$RUN"
+  if [[ -z "$(admin_password)" ]]; then
+    (umask 077 && od -An -N18 -tx1 /dev/urandom | tr -d ' \n' >"$ADMIN_PASSWORD_FILE")
+    log "made a password for the super user $ADMIN_USER: ${ADMIN_PASSWORD_FILE#"$ROOT"/}"
+  fi
+  [[ "$(admin_password)" =~ $word ]] || die "KAFKA_SASL_ADMIN_PASSWORD may hold only letters, digits, '_' and '-'"
+  users="$ADMIN_USER=$(admin_password)"$'\n'
+  IFS=',' read -r -a pairs <<<"${KAFKA_SASL_USERS:-}"
+  for pair in "${pairs[@]}"; do
+    pair="${pair//[[:space:]]/}"
+    [[ -n "$pair" ]] || continue
+    name="${pair%%=*}"
+    password="${pair#*=}"
+    [[ "$pair" == *=* && "$name" =~ $word && "$password" =~ $word ]] ||
+      die "KAFKA_SASL_USERS must be name=password pairs of letters, digits, '_' and '-', separated by commas"
+    [[ "$name" != "$ADMIN_USER" ]] || die "KAFKA_SASL_USERS must not name the super user $ADMIN_USER"
+    users+="$name=$password"$'\n'
+  done
+  if [[ -f "$DATA/meta.properties" && -f "$USERS_FILE" && "$(cat "$USERS_FILE")"$'\n' != "$users" ]]; then
+    die "the storage in ${DATA#"$ROOT"/} was formatted with other SASL users or passwords; users are created" \
+      "only when it is formatted: wipe it first (KAFKA_SASL=true ... bash scripts/kafka-broker.sh wipe)"
+  fi
+  (umask 077 && printf '%s' "$users" >"$USERS_FILE")
+}
+
+# The --add-scram arguments of StorageTool format, one a line: a SCRAM-SHA-512 credential per user.
+scram_arguments() {
+  local name password
+  while IFS='=' read -r name password; do
+    [[ -n "$name" ]] || continue
+    printf '%s\n' --add-scram "SCRAM-SHA-512=[name=$name,password=$password]"
+  done <"$USERS_FILE"
 }
 
 port_open() { # $1 port on 127.0.0.1
@@ -175,6 +254,39 @@ cmd_fetch() {
 }
 
 # --- config ------------------------------------------------------------------------------
+# The listeners: PLAINTEXT, or in SASL mode SASL_PLAINTEXT (the controller listener too).
+listeners_config() {
+  local protocol=PLAINTEXT
+  [[ "$SASL" == false ]] || protocol=SASL_PLAINTEXT
+  cat <<EOF
+listeners=$LISTENERS
+advertised.listeners=$protocol://127.0.0.1:$PORT
+listener.security.protocol.map=$protocol:$protocol,CONTROLLER:$protocol
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=$protocol
+EOF
+  [[ "$SASL" == false ]] || sasl_config
+}
+
+# SASL mode: clients and the broker itself authenticate with SCRAM-SHA-512 (the credentials are kept
+# in the cluster's metadata); the controller listener, which must answer before that metadata is
+# read, takes the super user with PLAIN. Nothing is allowed without an ACL, except to the super user.
+sasl_config() {
+  local password
+  password="$(admin_password)"
+  cat <<EOF
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$ADMIN_USER" password="$password";
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$ADMIN_USER" password="$password" user_$ADMIN_USER="$password";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:$ADMIN_USER
+allow.everyone.if.no.acl.found=false
+EOF
+}
+
 write_config() {
   mkdir -p "$DATA"
   cat >"$PROPS" <<EOF
@@ -182,11 +294,7 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
+$(listeners_config)
 log.dirs=$DATA
 num.partitions=3
 offsets.topic.replication.factor=1
@@ -196,6 +304,8 @@ min.insync.replicas=1
 auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
 EOF
+  # In SASL mode it holds the super user's password: readable by this user only.
+  [[ "$SASL" == false ]] || chmod 600 "$PROPS"
 
   if [[ "$KAFKA_MAJOR" == 3 ]]; then
     cat >"$LOG4J" <<EOF
@@ -299,7 +409,7 @@ cmd_start() {
 
   local t0=$SECONDS pid
   pid="$(our_pid)"
-  if [[ -n "$pid" ]] && ! grep -qx "listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT" "$PROPS" 2>/dev/null; then
+  if [[ -n "$pid" ]] && ! grep -qx "listeners=$LISTENERS" "$PROPS" 2>/dev/null; then
     die "this script's broker (pid $pid) is running with other ports ($(sed -n 's/^listeners=//p' "$PROPS"));" \
       "stop it first: bash scripts/kafka-broker.sh stop"
   fi
@@ -324,6 +434,11 @@ cmd_start() {
   [[ -x "$JAVA" ]] || command -v "$JAVA" >/dev/null 2>&1 || die "java not found ($JAVA); install a JDK 17+ or set JAVA_HOME"
 
   cmd_fetch
+  local scram=()
+  if [[ "$SASL" == true ]]; then
+    prepare_sasl
+    mapfile -t scram < <(scram_arguments)
+  fi
   write_config
 
   local cid
@@ -331,13 +446,17 @@ cmd_start() {
   # Formatting is a one-time step; skipping it on formatted storage saves a JVM start (~1 s).
   if [[ ! -f "$DATA/meta.properties" ]]; then
     if ! "$JAVA" "$LOG_CONFIG_FLAG" -cp "$LIBS/*" \
-      kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted >"$RUN/format.out" 2>&1; then
+      kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted "${scram[@]}" >"$RUN/format.out" 2>&1; then
       cat "$RUN/format.out" >&2
       die "formatting the storage in ${DATA#"$ROOT"/} failed (try: bash scripts/kafka-broker.sh wipe)"
     fi
+    # In SASL mode it lists the users' salted credentials: not kept.
+    [[ "$SASL" == false ]] || rm -f "$RUN/format.out"
   fi
 
-  log "starting Kafka $KAFKA_VERSION on $FIRST (controller 127.0.0.1:$CPORT, data ${DATA#"$ROOT"/})..."
+  local mode=""
+  [[ "$SASL" == false ]] || mode=" with SASL_PLAINTEXT (SCRAM-SHA-512) and ACLs, super user $ADMIN_USER,"
+  log "starting Kafka $KAFKA_VERSION on $FIRST$mode (controller 127.0.0.1:$CPORT, data ${DATA#"$ROOT"/})..."
   : >"$OUT"
   if [[ -f "$LOG" ]]; then
     LOG_FROM_LINE=$(($(wc -l <"$LOG") + 1))
@@ -416,7 +535,7 @@ cmd_wipe() {
 }
 
 usage() {
-  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in

@@ -8,6 +8,9 @@
 // Connects with the kafkajs admin client and runs describeCluster(), so an open port that
 // is not Kafka (or a broker that has not registered yet) counts as "not answering".
 // Timeouts are short; KAFKA_PING_TIMEOUT_MS (default 5000) caps the whole check.
+// It connects as the services do: KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_REJECT_UNAUTHORIZED,
+// KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (read as libs/config reads them).
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 
 const args = process.argv.slice(2);
@@ -34,9 +37,30 @@ setTimeout(() => {
   process.exit(1);
 }, budgetMs).unref();
 
+/** TLS and SASL from the environment; a setting that is wrong is "not answering", said with -v. */
+function security(env) {
+  const mechanism = env.KAFKA_SASL_MECHANISM?.trim().toLowerCase();
+  const caFile = env.KAFKA_SSL_CA_FILE?.trim();
+  const ssl =
+    env.KAFKA_SSL === 'true'
+      ? { rejectUnauthorized: env.KAFKA_SSL_REJECT_UNAUTHORIZED !== 'false', ...(caFile ? { ca: [readFileSync(caFile, 'utf8')] } : {}) }
+      : false;
+  const sasl = mechanism ? { mechanism, username: env.KAFKA_SASL_USERNAME ?? '', password: env.KAFKA_SASL_PASSWORD ?? '' } : undefined;
+  return { ssl, sasl };
+}
+
+let secured;
+try {
+  secured = security(process.env);
+} catch (err) {
+  say(`${err?.message ?? err}`);
+  process.exit(1);
+}
+
 const kafka = new Kafka({
   clientId: 'kafka-ping',
   brokers,
+  ...secured,
   logLevel: logLevel.NOTHING,
   connectionTimeout: 1000,
   authenticationTimeout: 1000,
