@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { aclsCommand } from './acls/acls.command';
 import { dlqCommand } from './dlq/dlq.command';
 import { lagCommand } from './lag/lag.command';
 import { OpsContext } from './ops-context';
@@ -17,10 +18,10 @@ import { topicsCommand } from './topics/topics.command';
  */
 export function opsProgram(context = new OpsContext()): Command {
   const program = new Command('ops')
-    .description('multipartner operations: topics, tail, lag, dead letters, rebuild, publish, token')
+    .description('multipartner operations: topics, tail, lag, dead letters, rebuild, publish, token, acls')
     .showHelpAfterError('(ops --help lists the commands; ops <command> --help tells one)')
     .configureOutput({ outputError: (text, write) => write(paintErr('red', text)) });
-  for (const add of [topicsCommand, tailCommand, lagCommand, dlqCommand, rebuildCommand, publishCommand, tokenCommand]) add(program, context);
+  for (const add of [topicsCommand, tailCommand, lagCommand, dlqCommand, rebuildCommand, publishCommand, tokenCommand, aclsCommand]) add(program, context);
   return program;
 }
 

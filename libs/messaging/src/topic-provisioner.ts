@@ -15,6 +15,17 @@ function configFor(topic: string): ITopicConfig['configEntries'] {
   return forever;
 }
 
+/** Topics the broker's ACLs hid or refused: the error says so, and what the principal needs, not kafkajs' "Topic creation errors". */
+function notAuthorizedToCreate(error: unknown): Error | undefined {
+  const refused = ((error as { errors?: Array<{ type?: string; topic?: string }> }).errors ?? []).filter((e) => e.type === 'TOPIC_AUTHORIZATION_FAILED');
+  if ((error as { type?: string }).type !== 'TOPIC_AUTHORIZATION_FAILED' && refused.length === 0) return undefined;
+  const topics = refused.map((e) => e.topic).filter(Boolean);
+  return new Error(
+    `Kafka refused to create or describe the topics${topics.length ? ` ${topics.join(', ')}` : ''} (TOPIC_AUTHORIZATION_FAILED): ` +
+      'this principal needs DESCRIBE and CREATE on the contract topics, or the topics must exist (npm run ops -- acls)',
+  );
+}
+
 /**
  * Creates the contract's topics at start, idempotently: the broker never auto-creates them.
  * Every service does it, so whichever starts first leaves the cluster ready for the others.
@@ -47,7 +58,8 @@ export class TopicProvisioner {
       this.logger.log(`created topics: ${missing.join(', ')}`);
     } catch (error) {
       // Another service may have created them a moment ago: that is success too.
-      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      if ((error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+      throw notAuthorizedToCreate(error) ?? error;
     } finally {
       await admin.disconnect();
     }

@@ -10,3 +10,4 @@ export * from './publishing/envelope-publish';
 export * from './tail/topic-tail';
 export * from './rebuild/directory-rebuild';
 export * from './tokens/token-mint';
+export * from './acls/service-acls';

@@ -76,6 +76,10 @@ export function describeKafkaError(error: unknown, brokers: readonly string[]): 
   for (let cause: any = error, hops = 0; cause && hops < 5; cause = cause.cause ?? cause.originalError, hops++) chain.push(cause);
   const connection = chain.find((e) => e?.name === 'KafkaJSConnectionError' || e?.name === 'KafkaJSBrokerNotFound' || /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection timeout/.test(String(e?.message)));
   if (connection) return `cannot reach Kafka at ${brokers.join(',')} (KAFKA_BROKERS): ${connection.message}`;
+  const authentication = chain.find((e) => e?.name === 'KafkaJSSASLAuthenticationError' || e?.type === 'SASL_AUTHENTICATION_FAILED');
+  if (authentication) return `Kafka at ${brokers.join(',')} refused the credentials (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD): ${authentication.message}`;
+  const refused = chain.flatMap((e) => [e, ...(Array.isArray(e?.errors) ? e.errors : [])]).find((e) => /_AUTHORIZATION_FAILED$/.test(String(e?.type)));
+  if (refused) return `Kafka refused: not authorised (${refused.type}${refused.topic ? `, topic ${refused.topic}` : ''}): ${refused.message}; the principal is KAFKA_SASL_USERNAME, its ACLs: npm run ops -- acls`;
   const unknownTopic = chain.find((e) => e?.type === 'UNKNOWN_TOPIC_OR_PARTITION');
   if (unknownTopic) return `Kafka: a topic does not exist (${unknownTopic.message}); the services create the topics when they start`;
   return undefined;
