@@ -2,11 +2,12 @@
  * npm run demo: plays a scenario against the running system (`npm start` in another terminal)
  * and prints each step. It acts as the upstream systems would (partner portal, customer admin
  * portal) by publishing on Kafka, receives the webhooks on a local endpoint, and asks the
- * directory over HTTP.
+ * directory over HTTP with bearer tokens it mints itself (DESIGN §10): signed with AUTH_JWT_SECRET,
+ * or else with the secret the `npm start` running here made for its run.
  */
 import { CloudEvent, MessageCatalog, MessageType, Topics } from '@mp/contracts';
 import { createKafka, kafkaSettingsFromEnv, physicalTopic, upstreamEnvelope } from '@mp/messaging';
-import { DeadLetter, listDeadLetters } from '@mp/operations';
+import { DeadLetter, listDeadLetters, localSigningSecret, mintToken, type TokenRequest } from '@mp/operations';
 import { SANDBOX_CLOCK_KEY } from '@mp/platform';
 import { redisSettingsFromEnv } from '@mp/redis';
 import Redis from 'ioredis';
@@ -31,6 +32,13 @@ const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
 let stepNo = 0;
 const step = (text: string) => console.log(`\n${bold(`${++stepNo}.`)} ${bold(text)}`);
 const say = (text: string) => console.log(`   ${text}`);
+
+const signingSecret = localSigningSecret(process.env.AUTH_JWT_SECRET);
+/** A bearer token for `request`, as `npm run ops -- token` mints it; none when there is no secret here (a run with AUTH_DISABLED=true). */
+async function tokenOf(request: TokenRequest): Promise<string | undefined> {
+  if (!signingSecret) return undefined;
+  return (await mintToken(request, { secret: signingSecret, issuer: process.env.AUTH_ISSUER, audience: process.env.AUTH_AUDIENCE })).token;
+}
 
 async function main() {
   const settings = kafkaSettingsFromEnv('demo');
@@ -95,8 +103,10 @@ async function main() {
       await new Promise((r) => setTimeout(r, 250));
     }
   };
-  const get = async (path: string) => {
-    const response = await fetch(`${DIRECTORY}${path}`);
+  const opsToken = await tokenOf({ role: 'ops', subject: 'demo' });
+  if (!opsToken) say(dim('no AUTH_JWT_SECRET and no npm start secret here: the directory is asked without a token (AUTH_DISABLED=true)'));
+  const get = async (path: string, token: string | undefined | null = opsToken) => {
+    const response = await fetch(`${DIRECTORY}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     return { status: response.status, body: (await response.json()) as any };
   };
   const eventually = async (path: string, ok: (body: any) => boolean) => {
@@ -166,6 +176,21 @@ async function main() {
   console.table(answer.resellers.map((r: any) => ({ reseller: r.name, id: r.resellerId, channel: r.channel, services: r.services.join(', '), privileges: r.delegatedAdmin.status })));
   const subscriptions = await get(`/v1/customers/${ids.customer}/subscriptions`);
   say(`subscriptions, untouched: ${subscriptions.body.subscriptions.map((s: any) => `${s.subscriptionId} (Partner of Record ${s.partnerOfRecordId})`).join(', ')}`);
+
+  if (opsToken) {
+    step('Who sees what (bearer tokens, DESIGN §10): the same question asked with other tokens');
+    const resellersOf = (answer: { status: number; body: any }) => (answer.status === 200 ? answer.body.resellers.map((r: any) => r.resellerId).join(', ') || 'none' : `${answer.status} ${answer.body.message}`);
+    const admin = await tokenOf({ role: 'customer-admin', customer: ids.customer, subject: ids.admin });
+    say(`the customer's admin ${ids.admin}: ${resellersOf(await get(`/v1/customers/${ids.customer}/resellers`, admin))}`);
+    const northwind = await tokenOf({ role: 'reseller', partner: ids.m365 });
+    say(`Northwind (a reseller): its own entry only: ${resellersOf(await get(`/v1/customers/${ids.customer}/resellers`, northwind))}`);
+    const subscriptionsAsNorthwind = await get(`/v1/customers/${ids.customer}/subscriptions`, northwind);
+    say(`Northwind asking for the subscriptions: ${subscriptionsAsNorthwind.status} ${subscriptionsAsNorthwind.body.message}`);
+    const stranger = await tokenOf({ role: 'customer-admin', customer: `another-customer-${run}` });
+    say(`the admin of another customer: ${resellersOf(await get(`/v1/customers/${ids.customer}/resellers`, stranger))}`);
+    say(`no token: ${resellersOf(await get(`/v1/customers/${ids.customer}/resellers`, null))}`);
+    say(dim('mint one: npm run ops -- token --role reseller --partner <partnerId>'));
+  }
 
   step('An indirect reseller asks through its indirect provider; the admin approves with 30 days of privileges');
   await publish('PartnerRegistered', { partnerId: ids.provider, name: 'Contoso Distribution', kind: 'indirect-provider', specializations: [], countries: ['DE'], webhookUrl: hook(`/providers/${ids.provider}`) });

@@ -4,6 +4,7 @@
 // in this terminal. Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,19 @@ env.WEBHOOK_ALLOWED_HOSTS ??= '127.0.0.1,localhost';
 if (!env.WEBHOOK_SECRET) {
   env.WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
   console.log(`[start] WEBHOOK_SECRET not set: using a fresh one for this run: ${env.WEBHOOK_SECRET}`);
+}
+
+// Bearer tokens (DESIGN §10): on by default. Without AUTH_JWT_SECRET, a fresh one for this run,
+// left (owner-only, git-ignored) where `npm run ops -- token` and `npm run demo` find it, and removed
+// at the end (libs/operations/src/tokens/token-mint.ts, RUN_SECRET_FILE).
+const runSecretFile = join(root, '.cache', 'start', 'auth-jwt-secret');
+rmSync(runSecretFile, { force: true });
+const authOff = env.AUTH_DISABLED === 'true';
+const madeSecret = !authOff && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL;
+if (madeSecret) {
+  env.AUTH_JWT_SECRET = randomBytes(32).toString('base64url');
+  mkdirSync(dirname(runSecretFile), { recursive: true });
+  writeFileSync(runSecretFile, `${env.AUTH_JWT_SECRET}\n`, { mode: 0o600 });
 }
 
 const SERVICES = [
@@ -102,6 +116,28 @@ function startService(name, color) {
   children.push(child);
 }
 
+/** How to call the HTTP APIs: a ready ops token, and how to mint others (with the run's secret). */
+function printAccess() {
+  if (authOff) {
+    console.log('[start] AUTH_DISABLED=true: the HTTP APIs check no token, every caller is ops. Never in production.');
+    return;
+  }
+  if (!env.AUTH_JWT_SECRET) {
+    console.log('[start] tokens: signed by the keys of AUTH_JWKS_URL (your identity provider); no AUTH_JWT_SECRET, so none is minted here');
+    return;
+  }
+  const minted = spawnSync('npm', ['run', '-s', 'ops', '--', 'token', '--role', 'ops', '--expires-in', '12h'], { cwd: root, env, encoding: 'utf8' });
+  if (minted.status !== 0) {
+    console.log(`[start] could not mint an ops token: ${minted.stderr.trim()}`);
+    return;
+  }
+  const secretFrom = madeSecret ? 'made for this run (kept in .cache/start/auth-jwt-secret until it stops)' : 'AUTH_JWT_SECRET';
+  console.log(`[start] bearer tokens are required on the HTTP APIs; the secret: ${secretFrom}. An ops token, valid 12 h:`);
+  console.log(`\n${minted.stdout.trim()}\n`);
+  console.log('[start] e.g. curl -H "Authorization: Bearer <token>" http://localhost:3000/v1/customers/<customerId>/resellers  (the console at /console: paste it under "Access token")');
+  console.log('[start] others: npm run ops -- token --role customer-admin --customer <customerId> --sub <adminUserId>   |   npm run ops -- token --role reseller --partner <partnerId>');
+}
+
 let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
@@ -111,6 +147,7 @@ async function stop(code = 0) {
     children.filter((c) => c.exitCode === null).map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM')))),
   );
   for (const cleanup of cleanups.reverse()) cleanup();
+  rmSync(runSecretFile, { force: true });
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
@@ -120,6 +157,8 @@ try {
   await ensureInfra();
   console.log('[start] building...');
   if (!run('npm', ['run', '--silent', 'build'])) throw new Error('the build failed');
+  // Minted before the services start, so the token is not lost among their first lines.
+  printAccess();
   for (const [name, color] of SERVICES) startService(name, color);
   console.log('[start] directory http://localhost:3000/docs | Ctrl-C stops everything this started');
 } catch (error) {

@@ -1,4 +1,4 @@
-import { mintToken, ROLES } from '@mp/operations';
+import { localSigningSecret, mintToken, ROLES, RUN_SECRET_FILE } from '@mp/operations';
 import { Option, type Command } from 'commander';
 import { action, OpsContext } from '../ops-context';
 import { printJson, printLine } from '../output';
@@ -16,7 +16,7 @@ export function tokenCommand(program: Command, context: OpsContext): void {
   program
     .command('token')
     .summary('mint a bearer token for the local auth secret')
-    .description('mint a bearer token (HS256 JWT) for the local auth secret AUTH_JWT_SECRET, with the claims of DESIGN §10')
+    .description(`mint a bearer token (HS256 JWT) for the local auth secret AUTH_JWT_SECRET (unset: the one the npm start running here made, in ${RUN_SECRET_FILE}), with the claims of DESIGN §10`)
     .addOption(new Option('--role <role>', 'who the token is for').choices(ROLES).makeOptionMandatory())
     .addOption(new Option('--customer <customerId>', 'the customer of a customer-admin').conflicts('partner'))
     .option('--partner <partnerId>', 'the partner (reseller or indirect provider) of a reseller')
@@ -29,7 +29,7 @@ export function tokenCommand(program: Command, context: OpsContext): void {
         const env = context.environment;
         const minted = await mintToken(
           { role: options.role, customer: options.customer, partner: options.partner, subject: options.sub, expiresIn: options.expiresIn },
-          { secret: env.AUTH_JWT_SECRET, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE },
+          { secret: localSigningSecret(env.AUTH_JWT_SECRET), issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE },
         );
         if (options.json) printJson(minted);
         else printLine(minted.token);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { Role, ROLES } from '@mp/auth';
 import { OperationError } from '../operations-kafka';
@@ -41,6 +43,24 @@ export function tokenClaims(request: TokenRequest): TokenClaims {
   return { sub, role, ...(request.customer ? { customerId: request.customer } : {}), ...(request.partner ? { partnerId: request.partner } : {}) };
 }
 
+/**
+ * Where `npm start` leaves the secret it made for its run when `AUTH_JWT_SECRET` is unset
+ * (scripts/start.mjs writes it, owner-only, and removes it when it stops), so that `npm run ops --
+ * token` and `npm run demo` in another terminal sign with it. Relative to the project's root, where
+ * npm runs scripts. Git-ignored.
+ */
+export const RUN_SECRET_FILE = join('.cache', 'start', 'auth-jwt-secret');
+
+/** `AUTH_JWT_SECRET`, or else the secret of the `npm start` running here, if any. */
+export function localSigningSecret(fromEnvironment: string | undefined, root = process.cwd()): string | undefined {
+  if (fromEnvironment) return fromEnvironment;
+  try {
+    return readFileSync(join(root, RUN_SECRET_FILE), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface SigningKey {
   /** `AUTH_JWT_SECRET`. */
   secret: string | undefined;
@@ -51,7 +71,7 @@ export interface SigningKey {
 /** An HS256 JWT for the local auth secret, with the claims of `tokenClaims`, `iat` and `exp`, and `iss` / `aud` when configured. */
 export async function mintToken(request: TokenRequest, key: SigningKey, now = new Date()): Promise<{ token: string; claims: TokenClaims; expiresAt: string }> {
   const claims = tokenClaims(request);
-  if (!key.secret) throw new OperationError('AUTH_JWT_SECRET is not set: the token would be signed with nothing the services know (npm start prints the one it made)');
+  if (!key.secret) throw new OperationError(`AUTH_JWT_SECRET is not set, and no npm start runs here with a secret of its own (${RUN_SECRET_FILE}): the token would be signed with nothing the services know`);
   const [, amount, unit] = DURATION.exec(request.expiresIn ?? '1h')!;
   const seconds = Number(amount) * { s: 1, m: 60, h: 3600, d: 86_400 }[unit as 's' | 'm' | 'h' | 'd'];
   const issuedAt = Math.floor(now.getTime() / 1000);
