@@ -21,6 +21,12 @@ export class Environment {
   @Variable({ default: 'false', meaning: 'TLS to the brokers' }, flag())
   KAFKA_SSL!: boolean;
 
+  @Variable({ meaning: "with `KAFKA_SSL`: a PEM file of the CA certificates the brokers' certificates must chain to (default: Node's CA list)" }, text(/^\S(.*\S)?$/, 'must be a file path'))
+  KAFKA_SSL_CA_FILE?: string;
+
+  @Variable({ default: 'true', meaning: "with `KAFKA_SSL`: `false` accepts any broker certificate, unchecked (never in production)" }, flag())
+  KAFKA_SSL_REJECT_UNAUTHORIZED!: boolean;
+
   @Variable({ meaning: 'SASL mechanism: plain, scram-sha-256 or scram-sha-512 (off when unset)' }, oneOf(['plain', 'scram-sha-256', 'scram-sha-512']))
   KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
 

@@ -42,6 +42,9 @@ describe('reading the environment once, at start', () => {
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL must be smtp://host[:port] or smtps://[user:pass@]host[:port]'],
     [{ KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '3000' }, 'KAFKA_HEARTBEAT_INTERVAL_MS must be at most a third of KAFKA_SESSION_TIMEOUT_MS (6000), got "3000"'],
     [{ KAFKA_SASL_MECHANISM: 'scram-sha-512' }, 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM'],
+    [{ KAFKA_SSL_CA_FILE: __filename }, 'KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true: TLS is off'],
+    [{ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/no/such/ca.pem' }, 'KAFKA_SSL_CA_FILE cannot be read: "/no/such/ca.pem"'],
+    [{ KAFKA_SSL: 'true', KAFKA_SSL_REJECT_UNAUTHORIZED: 'no' }, 'KAFKA_SSL_REJECT_UNAUTHORIZED must be true or false, got "no"'],
   ])('refuses %j in one line naming the variable', (env, line) => {
     expect(problemsOf(env)).toEqual([line]);
   });

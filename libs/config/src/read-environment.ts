@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Environment } from './environment';
@@ -39,12 +40,25 @@ export function readEnvironment(env: RawEnv = process.env, { required = [], auth
   return environment;
 }
 
+function readable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Rules that tie variables together, checked once each alone is right. */
 function between(e: Environment, problems: string[]): string[] {
   const found: string[] = [];
   const bad = (name: keyof Environment) => problems.some((p) => p.startsWith(`${name} `));
   if (!bad('KAFKA_HEARTBEAT_INTERVAL_MS') && !bad('KAFKA_SESSION_TIMEOUT_MS') && e.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > e.KAFKA_SESSION_TIMEOUT_MS) {
     found.push(`KAFKA_HEARTBEAT_INTERVAL_MS must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${e.KAFKA_SESSION_TIMEOUT_MS}), got "${e.KAFKA_HEARTBEAT_INTERVAL_MS}"`);
+  }
+  if (!bad('KAFKA_SSL_CA_FILE') && e.KAFKA_SSL_CA_FILE !== undefined) {
+    if (!e.KAFKA_SSL) found.push('KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true: TLS is off');
+    else if (!readable(e.KAFKA_SSL_CA_FILE)) found.push(`KAFKA_SSL_CA_FILE cannot be read: "${e.KAFKA_SSL_CA_FILE}"`);
   }
   if (!bad('KAFKA_SASL_MECHANISM') && e.KAFKA_SASL_MECHANISM && (!e.KAFKA_SASL_USERNAME || e.KAFKA_SASL_PASSWORD === undefined)) {
     found.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
