@@ -11,7 +11,7 @@ import { tokenVerifier, TokenVerifier } from './token-verifier';
  */
 export function verifierOf(env: Environment): TokenVerifier | undefined {
   if (env.AUTH_DISABLED) {
-    new Logger('Authentication').warn('AUTH_DISABLED=true: bearer tokens are not checked, every caller is ops. Never in production.');
+    new Logger('Authentication').warn('AUTH_DISABLED=true: no token is checked on HTTP, every caller is ops. Never in production.');
     return undefined;
   }
   const problem = authenticationProblem(env);
