@@ -42,7 +42,7 @@ export class HttpCommandPublisher {
       await this.publisher.send([checked.envelope]);
     } catch (error) {
       this.logger.warn({ msg: `${type} from HTTP not published: ${describeThrown(error)}`, commandId: checked.envelope.id });
-      throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: `The command could not be published to Kafka: ${describeThrown(error)}` });
+      throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: `The command could not be published to Kafka: ${describeThrown(error)}; send it again.` });
     }
     this.logger.log({ msg: `${type} accepted over HTTP`, commandId: checked.envelope.id, customerId: checked.envelope.subject });
     return { commandId: checked.envelope.id };
