@@ -26,7 +26,7 @@ describe('tokenVerifier, HS256 with AUTH_JWT_SECRET', () => {
     const { token } = await mintToken({ role: 'ops' }, { secret: 'another-secret-of-at-least-32-characters' });
     await expect(verify(token)).rejects.toEqual(failure('invalid_token', "The token's signature does not verify."));
     const unsigned = new UnsecuredJWT({ role: 'ops' }).setSubject('ops').setExpirationTime('1h').encode();
-    await expect(verify(unsigned)).rejects.toEqual(failure('invalid_token', /algorithm not accepted/));
+    await expect(verify(unsigned)).rejects.toEqual(failure('invalid_token', 'The token is signed with an algorithm not accepted here (only HS256).'));
   });
 
   it.each(['', 'x', 'a.b.c', 'bm90IGpzb24.e30.c2ln'])('refuses a malformed token %p', async (token) => {
@@ -63,7 +63,7 @@ describe('tokenVerifier with a key set (AUTH_JWKS_URL)', () => {
     await expect(verify(await sign('ES256', 'ec-1', ec.privateKey))).resolves.toEqual({ sub: 'u-1', role: 'reseller', partnerId: 'fabrikam' });
     await expect(verify(await sign('ES256', 'ec-1', stranger.privateKey))).rejects.toEqual(failure('invalid_token', "The token's signature does not verify."));
     await expect(verify(await sign('ES256', 'ec-9', stranger.privateKey))).rejects.toEqual(failure('invalid_token', 'No key of the key set verifies the token.'));
-    await expect(verify(await sign('HS256', 'x', new TextEncoder().encode(secret)))).rejects.toEqual(failure('invalid_token', /algorithm not accepted/));
+    await expect(verify(await sign('HS256', 'x', new TextEncoder().encode(secret)))).rejects.toEqual(failure('invalid_token', 'The token is signed with an algorithm not accepted here (only RS256, ES256).'));
   });
 
   it('needs a secret or a key set', () => {

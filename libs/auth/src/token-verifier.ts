@@ -54,14 +54,14 @@ export function tokenVerifier(settings: TokenSettings): TokenVerifier {
         requiredClaims: ['sub', 'exp'],
       }));
     } catch (error) {
-      throw failureOf(error, settings);
+      throw failureOf(error, settings, algorithms);
     }
     return principalOf(payload);
   };
 }
 
 /** The reason a verification failed, in words a caller can act on. */
-function failureOf(error: unknown, settings: TokenSettings): AuthenticationFailure {
+function failureOf(error: unknown, settings: TokenSettings, algorithms: string[]): AuthenticationFailure {
   const invalid = (message: string) => new AuthenticationFailure('invalid_token', message);
   if (error instanceof errors.JWTExpired) {
     const exp = typeof error.payload.exp === 'number' ? ` at ${new Date(error.payload.exp * 1000).toISOString()}` : '';
@@ -74,11 +74,13 @@ function failureOf(error: unknown, settings: TokenSettings): AuthenticationFailu
     return invalid(`The token's "${error.claim}" claim is missing or wrong: ${error.reason}.`);
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return invalid('The token\'s signature does not verify.');
-  if (error instanceof errors.JOSEAlgNotAllowed) return invalid(`The token is signed with an algorithm not accepted here (${['HS256', ...SIGNED_BY_KEY_SET].join(', ')} by configuration).`);
+  if (error instanceof errors.JOSEAlgNotAllowed) return invalid(`The token is signed with an algorithm not accepted here (only ${algorithms.join(', ')}).`);
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return invalid('No key of the key set verifies the token.');
   // The key set could not be had (no answer, not 200, not JSON, not a key set): not the caller's fault.
   const keySetLost = error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && /JSON Web Key Set/.test(error.message));
-  if (keySetLost || (!(error instanceof errors.JOSEError) && error instanceof TypeError)) {
+  // fetch() fails with a TypeError (no answer, refused); by name, as it may come from another realm.
+  const fetchFailed = !(error instanceof errors.JOSEError) && (error as Error | undefined)?.name === 'TypeError';
+  if (keySetLost || fetchFailed) {
     return new AuthenticationFailure('unavailable', `The keys that sign the tokens cannot be fetched: ${(error as Error).message}.`);
   }
   if (error instanceof errors.JOSEError) return invalid(`The token is malformed: ${error.message}.`);
