@@ -28,6 +28,9 @@
 #   KAFKA_SASL_ADMIN_PASSWORD  its password, letters, digits, "_" and "-" (default: one made at the
 #                              first start and kept in sasl-admin.password in the run directory)
 #   KAFKA_SASL_USERS           more SCRAM-SHA-512 users, "name=password,name=password"
+#   KAFKA_TLS_PORT             also a SASL_SSL listener on this port, with a self-signed certificate for
+#                              127.0.0.1 and localhost made by keytool at the first start; clients trust
+#                              its PEM, tls/ca.pem in the run directory (KAFKA_SSL=true KAFKA_SSL_CA_FILE=...)
 # The users are created by the broker's own StorageTool (format --add-scram) when the storage is
 # formatted: at the first start of a run directory, or after wipe. Their ACLs: npm run ops -- acls --apply.
 #
@@ -92,14 +95,20 @@ SASL="${KAFKA_SASL:-false}"
   echo "kafka: KAFKA_SASL must be true or false, got '$SASL'" >&2
   exit 2
 }
+TLS_PORT="${KAFKA_TLS_PORT:-}"
+[[ -z "$TLS_PORT" || ("$SASL" == true && "$TLS_PORT" =~ ^[0-9]+$) ]] || {
+  echo "kafka: KAFKA_TLS_PORT must be a port number, and needs KAFKA_SASL=true, got '$TLS_PORT'" >&2
+  exit 2
+}
 if [[ "$SASL" == true ]]; then
-  LISTENERS="SASL_PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT"
+  LISTENERS="SASL_PLAINTEXT://127.0.0.1:$PORT${TLS_PORT:+,SASL_SSL://127.0.0.1:$TLS_PORT},CONTROLLER://127.0.0.1:$CPORT"
 else
   LISTENERS="PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT"
 fi
 ADMIN_USER="${KAFKA_SASL_ADMIN_USER:-admin}"
 ADMIN_PASSWORD_FILE="$RUN/sasl-admin.password"
 USERS_FILE="$RUN/sasl-users"
+TLS_DIR="$RUN/tls"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 
@@ -164,6 +173,32 @@ prepare_sasl() {
       "only when it is formatted: wipe it first (KAFKA_SASL=true ... bash scripts/kafka-broker.sh wipe)"
   fi
   (umask 077 && printf '%s' "$users" >"$USERS_FILE")
+}
+
+# The TLS listener's key and self-signed certificate (for 127.0.0.1 and localhost), made once per run
+# directory with keytool; tls/ca.pem is what clients trust (KAFKA_SSL_CA_FILE).
+make_certificate() {
+  [[ -s "$TLS_DIR/broker.p12" && -s "$TLS_DIR/ca.pem" && -s "$TLS_DIR/keystore.password" ]] && return 0
+  local keytool="keytool"
+  [[ -z "${JAVA_HOME:-}" ]] || keytool="$JAVA_HOME/bin/keytool"
+  command -v "$keytool" >/dev/null 2>&1 || die "keytool not found (it comes with the JDK); KAFKA_TLS_PORT needs it"
+  rm -rf "$TLS_DIR"
+  (umask 077 && mkdir -p "$TLS_DIR" && od -An -N18 -tx1 /dev/urandom | tr -d ' \n' >"$TLS_DIR/keystore.password")
+  local password
+  password="$(cat "$TLS_DIR/keystore.password")"
+  "$keytool" -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 825 -dname "CN=127.0.0.1" \
+    -ext "SAN=ip:127.0.0.1,dns:localhost" -keystore "$TLS_DIR/broker.p12" -storetype PKCS12 \
+    -storepass "$password" -keypass "$password" >"$TLS_DIR/keytool.out" 2>&1 || {
+    cat "$TLS_DIR/keytool.out" >&2
+    die "keytool could not make the TLS certificate"
+  }
+  "$keytool" -exportcert -rfc -alias broker -keystore "$TLS_DIR/broker.p12" -storetype PKCS12 \
+    -storepass "$password" >"$TLS_DIR/ca.pem" 2>"$TLS_DIR/keytool.out" || {
+    cat "$TLS_DIR/keytool.out" >&2
+    die "keytool could not export the TLS certificate"
+  }
+  chmod 644 "$TLS_DIR/ca.pem"
+  log "made a self-signed TLS certificate for 127.0.0.1 and localhost; clients trust ${TLS_DIR#"$ROOT"/}/ca.pem"
 }
 
 # The --add-scram arguments of StorageTool format, one a line: a SCRAM-SHA-512 credential per user.
@@ -260,12 +295,26 @@ listeners_config() {
   [[ "$SASL" == false ]] || protocol=SASL_PLAINTEXT
   cat <<EOF
 listeners=$LISTENERS
-advertised.listeners=$protocol://127.0.0.1:$PORT
-listener.security.protocol.map=$protocol:$protocol,CONTROLLER:$protocol
+advertised.listeners=$protocol://127.0.0.1:$PORT${TLS_PORT:+,SASL_SSL://127.0.0.1:$TLS_PORT}
+listener.security.protocol.map=$protocol:$protocol,CONTROLLER:$protocol${TLS_PORT:+,SASL_SSL:SASL_SSL}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=$protocol
 EOF
   [[ "$SASL" == false ]] || sasl_config
+  [[ -z "$TLS_PORT" ]] || tls_config
+}
+
+# The SASL_SSL listener: the same SCRAM-SHA-512 users over TLS, with the certificate of make_certificate.
+tls_config() {
+  local password
+  password="$(cat "$TLS_DIR/keystore.password")"
+  cat <<EOF
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$ADMIN_USER" password="$(admin_password)";
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=$TLS_DIR/broker.p12
+listener.name.sasl_ssl.ssl.keystore.password=$password
+listener.name.sasl_ssl.ssl.key.password=$password
+EOF
 }
 
 # SASL mode: clients and the broker itself authenticate with SCRAM-SHA-512 (the credentials are kept
@@ -423,7 +472,7 @@ cmd_start() {
   rm -f "$PIDFILE"
 
   local p
-  for p in "$PORT" "$CPORT"; do
+  for p in "$PORT" "$CPORT" ${TLS_PORT:+"$TLS_PORT"}; do
     if port_open "$p"; then
       die "port $p on 127.0.0.1 is taken by something that is not an answering Kafka broker;" \
         "free it or choose other ports (KAFKA_BROKERS / KAFKA_PORT, KAFKA_CONTROLLER_PORT)"
@@ -438,6 +487,7 @@ cmd_start() {
   if [[ "$SASL" == true ]]; then
     prepare_sasl
     mapfile -t scram < <(scram_arguments)
+    [[ -z "$TLS_PORT" ]] || make_certificate
   fi
   write_config
 
@@ -455,7 +505,7 @@ cmd_start() {
   fi
 
   local mode=""
-  [[ "$SASL" == false ]] || mode=" with SASL_PLAINTEXT (SCRAM-SHA-512) and ACLs, super user $ADMIN_USER,"
+  [[ "$SASL" == false ]] || mode=" with SASL_PLAINTEXT${TLS_PORT:+ (and SASL_SSL on 127.0.0.1:$TLS_PORT)}, SCRAM-SHA-512, ACLs, super user $ADMIN_USER,"
   log "starting Kafka $KAFKA_VERSION on $FIRST$mode (controller 127.0.0.1:$CPORT, data ${DATA#"$ROOT"/})..."
   : >"$OUT"
   if [[ -f "$LOG" ]]; then
@@ -535,7 +585,7 @@ cmd_wipe() {
 }
 
 usage() {
-  sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in

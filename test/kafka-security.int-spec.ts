@@ -18,7 +18,8 @@ const ROOT = join(__dirname, '..');
 /**
  * Kafka security (DESIGN §10): a broker of the test's own, started by the project's script in its
  * SASL mode (SASL_PLAINTEXT with SCRAM-SHA-512, ACLs enforced, users made by the broker's own
- * StorageTool), on ports and a run directory of its own. The ACLs come from `ops acls --apply`, run
+ * StorageTool), with a SASL_SSL listener beside it (a self-signed certificate made by keytool), on
+ * ports and a run directory of its own. The ACLs come from `ops acls --apply`, run
  * as the super user; the request-service runs as its own SCRAM user with those ACLs only.
  */
 describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
@@ -27,6 +28,7 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
   const passwords = { admin: secret(), 'request-service': secret(), intruder: secret() };
   const runDir = join(ROOT, '.cache', 'kafka-sec', world.run);
   let brokers = '';
+  let tlsBrokers = '';
   let scriptEnv: NodeJS.ProcessEnv = {};
   const saved = { ...process.env };
   const probe = () => probeHolder.probe!;
@@ -36,6 +38,7 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
   /** The environment of a client of the SASL broker as `user` (the services' and the CLI's variables). */
   const as = (user: string, password: string): NodeJS.ProcessEnv => ({
     KAFKA_BROKERS: brokers,
+    KAFKA_SSL: 'false',
     KAFKA_SASL_MECHANISM: 'scram-sha-512',
     KAFKA_SASL_USERNAME: user,
     KAFKA_SASL_PASSWORD: password,
@@ -52,10 +55,13 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
     }
   }
 
-  /** The request-service as a process on a free port, as `user`; not waited for. */
-  async function requestService(user: string, password: string): Promise<{ service: ServiceProcess; url: string }> {
+  /** The same over TLS: the SASL_SSL listener, its certificate checked against the broker's own CA file. */
+  const overTls = (user: string, password: string): NodeJS.ProcessEnv => ({ ...as(user, password), KAFKA_BROKERS: tlsBrokers, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: join(runDir, 'tls', 'ca.pem') });
+
+  /** The request-service as a process on a free port, with `env`'s Kafka and user; not waited for. */
+  async function requestService(env: NodeJS.ProcessEnv): Promise<{ service: ServiceProcess; url: string }> {
     const port = await freePort();
-    const service = ServiceProcess.launch('request-service', { REQUEST_PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...as(user, password) });
+    const service = ServiceProcess.launch('request-service', { REQUEST_PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env });
     services.push(service);
     return { service, url: `http://127.0.0.1:${port}` };
   }
@@ -77,13 +83,15 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
   }
 
   beforeAll(async () => {
-    const [port, controllerPort] = [await freePort(), await freePort()];
+    const [port, controllerPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
     brokers = `127.0.0.1:${port}`;
+    tlsBrokers = `127.0.0.1:${tlsPort}`;
     scriptEnv = {
       ...process.env,
       KAFKA_SASL: 'true',
       KAFKA_BROKERS: brokers,
       KAFKA_CONTROLLER_PORT: String(controllerPort),
+      KAFKA_TLS_PORT: String(tlsPort),
       KAFKA_RUN_DIR: runDir,
       KAFKA_HEAP_OPTS: '-Xms128m -Xmx384m',
       KAFKA_SASL_ADMIN_PASSWORD: passwords.admin,
@@ -139,8 +147,8 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
     expect((await ops(['acls', '--apply', '--json'], as('admin', passwords.admin))).code).toBe(0);
   });
 
-  it('the request-service, as its own SCRAM user with only its ACLs, takes a command in and publishes its event', async () => {
-    const { url } = await requestService('request-service', passwords['request-service']);
+  it('the request-service, as its own SCRAM user with only its ACLs, over TLS, takes a command in and publishes its event', async () => {
+    const { url } = await requestService(overTls('request-service', passwords['request-service']));
     await eventually('the request-service ready', async () => (await readiness(url))?.status === 200);
     const upstream = new Upstream(probe());
     const [customerId, resellerId] = [world.id('cust'), world.id('res')];
@@ -152,13 +160,13 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
   });
 
   it('a principal without the ACLs is refused by the broker (authorization), and the service says so instead of running blind', async () => {
-    const intruder = await requestService('intruder', passwords.intruder);
+    const intruder = await requestService(as('intruder', passwords.intruder));
     await refused(intruder, /TOPIC_AUTHORIZATION_FAILED/);
     expect(intruder.service.logs()).toMatch(/could not start consuming.*needs DESCRIBE and CREATE on the contract topics/);
   });
 
   it('a wrong password is refused at authentication: by the service (not ready, and why), by the ops CLI and by the readiness check of the broker script', async () => {
-    await refused(await requestService('request-service', 'not-the-password'), /SASL SCRAM SHA512 authentication failed/);
+    await refused(await requestService(as('request-service', 'not-the-password')), /SASL SCRAM SHA512 authentication failed/);
 
     const topics = await ops(['topics'], as('request-service', 'not-the-password'));
     expect(topics.code).toBe(1);
@@ -172,5 +180,16 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
       );
     expect(await ping('not-the-password')).toBe(1);
     expect(await ping(passwords['request-service'])).toBe(0);
+  });
+
+  it("TLS: the broker's certificate is checked against KAFKA_SSL_CA_FILE, and refused without it (Node's CA list does not hold it)", async () => {
+    const trusted = await ops(['topics', '--json'], overTls('admin', passwords.admin));
+    expect(trusted.stderr).toBe('');
+    expect(JSON.parse(trusted.stdout).find((t: { topic: string }) => t.topic === 'mp.request-events.v1').exists).toBe(true);
+
+    const { KAFKA_SSL_CA_FILE: _ca, ...withoutCa } = overTls('admin', passwords.admin);
+    const untrusted = await ops(['topics'], { ...withoutCa, KAFKA_SSL_CA_FILE: '' });
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/self-signed certificate/);
   });
 });

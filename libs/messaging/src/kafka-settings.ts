@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { Logger } from '@nestjs/common';
 import { Environment, RawEnv, readEnvironment } from '@mp/config';
 import { Topics } from '@mp/contracts';
@@ -27,8 +29,21 @@ export interface KafkaSettings {
   heartbeatIntervalMs: number;
   /** A message value over this many bytes is a dead letter, refused before it is parsed (DESIGN §7). */
   maxMessageBytes: number;
-  ssl: boolean;
+  /** TLS to the brokers: off, or Node's options (the CAs of `KAFKA_SSL_CA_FILE`, whether to check the certificate). */
+  ssl: false | ConnectionOptions;
   sasl?: SASLOptions;
+}
+
+/** TLS as `KAFKA_SSL`, `KAFKA_SSL_CA_FILE` and `KAFKA_SSL_REJECT_UNAUTHORIZED` say (the file was checked readable at start). */
+export function tlsOf(env: Pick<Environment, 'KAFKA_SSL' | 'KAFKA_SSL_CA_FILE' | 'KAFKA_SSL_REJECT_UNAUTHORIZED'>): false | ConnectionOptions {
+  if (!env.KAFKA_SSL) return false;
+  return { rejectUnauthorized: env.KAFKA_SSL_REJECT_UNAUTHORIZED, ...(env.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8')] } : {}) };
+}
+
+/** SASL as `KAFKA_SASL_MECHANISM`, `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD` say; off when no mechanism is set. */
+export function saslOf(env: Pick<Environment, 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>): SASLOptions | undefined {
+  if (!env.KAFKA_SASL_MECHANISM) return undefined;
+  return { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME!, password: env.KAFKA_SASL_PASSWORD! } as SASLOptions;
 }
 
 /** A service's Kafka settings, from the checked environment (`@mp/config`). */
@@ -46,8 +61,8 @@ export function kafkaSettingsOf(service: string, env: Environment): KafkaSetting
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: env.KAFKA_HEARTBEAT_INTERVAL_MS,
     maxMessageBytes: env.KAFKA_MAX_MESSAGE_BYTES,
-    ssl: env.KAFKA_SSL,
-    sasl: env.KAFKA_SASL_MECHANISM ? ({ mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME!, password: env.KAFKA_SASL_PASSWORD! } as SASLOptions) : undefined,
+    ssl: tlsOf(env),
+    sasl: saslOf(env),
   };
 }
 
