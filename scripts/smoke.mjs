@@ -34,6 +34,8 @@ const env = {
   KAFKA_BROKERS: brokers.join(','),
   REDIS_URL: redisUrl,
   WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
+  // The directory, request- and consent-service check bearer tokens and refuse to start without a way to.
+  AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
   LOG_LEVEL: 'warn',
   KAFKAJS_NO_PARTITIONER_WARNING: '1',
   // Node 22 still calls require(esm) experimental; it is what the services rely on, and it works.
