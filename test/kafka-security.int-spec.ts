@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { serviceAcls } from '@mp/operations';
+import { mintToken, serviceAcls } from '@mp/operations';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from 'kafkajs';
 import { freePort, ServiceProcess } from './messaging/service-process';
 import { ops } from './ops/ops-process';
@@ -13,6 +13,7 @@ import { TopicProbe } from './support/topic-probe';
 import { Upstream } from './support/upstream';
 
 const run = promisify(execFile);
+const AUTH_SECRET = 'kafka-security-test-secret-of-32-characters';
 const ROOT = join(__dirname, '..');
 
 /**
@@ -42,7 +43,7 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
     KAFKA_SASL_MECHANISM: 'scram-sha-512',
     KAFKA_SASL_USERNAME: user,
     KAFKA_SASL_PASSWORD: password,
-    AUTH_JWT_SECRET: 'kafka-security-test-secret-of-32-characters',
+    AUTH_JWT_SECRET: AUTH_SECRET,
   });
 
   async function broker(command: 'start' | 'stop' | 'wipe'): Promise<string> {
@@ -147,7 +148,7 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
     expect((await ops(['acls', '--apply', '--json'], as('admin', passwords.admin))).code).toBe(0);
   });
 
-  it('the request-service, as its own SCRAM user with only its ACLs, over TLS, takes a command in and publishes its event', async () => {
+  it('the request-service, as its own SCRAM user with only its ACLs, over TLS, takes a command in (from Kafka and over HTTP) and publishes its event', async () => {
     const { url } = await requestService(overTls('request-service', passwords['request-service']));
     await eventually('the request-service ready', async () => (await readiness(url))?.status === 200);
     const upstream = new Upstream(probe());
@@ -157,6 +158,22 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
     const answer = await upstream.request({ requestId: world.id('req'), customerId, resellerId, services: ['Azure'], requestedBy: { userId: 'agent-1' } });
     expect(answer.type).toBe('RelationshipRequested');
     expect(answer.source).toBe('request-service');
+
+    // Over HTTP the service publishes the command on its topic itself (WRITE on mp.request-commands.v1).
+    const other = world.id('cust');
+    await upstream.customer(other, ['admin-2']);
+    const { token } = await mintToken({ role: 'reseller', partner: resellerId, subject: 'agent-2' }, { secret: AUTH_SECRET });
+    const requestId = world.id('req');
+    const accepted = await fetch(`${url}/v1/requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId, customerId: other, services: ['Azure'] }),
+    });
+    expect(accepted.status).toBe(202);
+    const { commandId } = (await accepted.json()) as { commandId: string };
+    const event = await probe().waitFor('the answer to the HTTP command', () => probe().events(undefined, (e) => e.causationid === commandId && e.source === 'request-service')[0]);
+    expect(event.type).toBe('RelationshipRequested');
+    expect(event.data).toMatchObject({ requestId, customerId: other, resellerId, requestedBy: { userId: 'agent-2' } });
   });
 
   it('a principal without the ACLs is refused by the broker (authorization), and the service says so instead of running blind', async () => {
