@@ -148,6 +148,12 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
     expect((await ops(['acls', '--apply', '--json'], as('admin', passwords.admin))).code).toBe(0);
   });
 
+  it('ops acls --apply against a broker without an authorizer (the PLAINTEXT one of the other tests) says that it keeps no ACLs', async () => {
+    const plain = await ops(['acls', '--apply', '--service', 'request-service'], { KAFKA_BROKERS: saved.KAFKA_BROKERS ?? '127.0.0.1:9092', KAFKA_SASL_MECHANISM: '', KAFKA_SASL_USERNAME: '', KAFKA_SASL_PASSWORD: '' });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/has no authorizer \(SECURITY_DISABLED\): it keeps no ACLs/);
+  });
+
   it('the request-service, as its own SCRAM user with only its ACLs, over TLS, takes a command in (from Kafka and over HTTP) and publishes its event', async () => {
     const { url } = await requestService(overTls('request-service', passwords['request-service']));
     await eventually('the request-service ready', async () => (await readiness(url))?.status === 200);

@@ -80,6 +80,7 @@ export function describeKafkaError(error: unknown, brokers: readonly string[]): 
   if (authentication) return `Kafka at ${brokers.join(',')} refused the credentials (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD): ${authentication.message}`;
   const refused = chain.flatMap((e) => [e, ...(Array.isArray(e?.errors) ? e.errors : [])]).find((e) => /_AUTHORIZATION_FAILED$/.test(String(e?.type)));
   if (refused) return `Kafka refused: not authorised (${refused.type}${refused.topic ? `, topic ${refused.topic}` : ''}): ${refused.message}; the principal is KAFKA_SASL_USERNAME, its ACLs: npm run ops -- acls`;
+  if (chain.some((e) => e?.type === 'SECURITY_DISABLED')) return `Kafka at ${brokers.join(',')} has no authorizer (SECURITY_DISABLED): it keeps no ACLs, and lets every client do anything`;
   const unknownTopic = chain.find((e) => e?.type === 'UNKNOWN_TOPIC_OR_PARTITION');
   if (unknownTopic) return `Kafka: a topic does not exist (${unknownTopic.message}); the services create the topics when they start`;
   return undefined;
