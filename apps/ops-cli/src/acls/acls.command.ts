@@ -39,9 +39,10 @@ export function aclsCommand(program: Command, context: OpsContext): void {
         if (options.apply) await applyServiceAcls(context.kafka, acls);
         if (options.json) printJson({ applied: options.apply === true, acls });
         else printLine(aclsView(acls));
-        const principals = new Set(acls.map((a) => a.principal)).size;
-        if (options.apply) note(`applied ${acls.length} ACLs for ${principals} principals on ${context.settings.brokers.join(',')}`);
-        else if (!options.json) note(`${acls.length} ACLs for ${principals} principals, not applied (--apply writes them)`);
+        const count = new Set(acls.map((a) => a.principal)).size;
+        const principals = `${count} principal${count === 1 ? '' : 's'}`;
+        if (options.apply) note(`applied ${acls.length} ACLs for ${principals} on ${context.settings.brokers.join(',')}`);
+        else if (!options.json) note(`${acls.length} ACLs for ${principals}, not applied (--apply writes them)`);
       }),
     );
 }
