@@ -182,10 +182,16 @@ describe('Kafka with SASL/SCRAM-SHA-512 and ACLs', () => {
     expect(event.data).toMatchObject({ requestId, customerId: other, resellerId, requestedBy: { userId: 'agent-2' } });
   });
 
-  it('a principal without the ACLs is refused by the broker (authorization), and the service says so instead of running blind', async () => {
+  it('a principal without the ACLs is refused by the broker (authorization), and the service says so instead of running blind; given them, it joins', async () => {
     const intruder = await requestService(as('intruder', passwords.intruder));
     await refused(intruder, /TOPIC_AUTHORIZATION_FAILED/);
     expect(intruder.service.logs()).toMatch(/could not start consuming.*needs DESCRIBE and CREATE on the contract topics/);
+
+    // It keeps trying: once its principal is given the request-service's ACLs, it joins without a restart.
+    const granted = await ops(['acls', '--apply', '--service', 'request-service', '--principal', 'request-service=User:intruder'], as('admin', passwords.admin));
+    expect(granted.code).toBe(0);
+    await eventually('the refused service to become ready once its ACLs exist', async () => (await readiness(intruder.url))?.status === 200, 90_000);
+    expect(intruder.service.isRunning()).toBe(true);
   });
 
   it('a wrong password is refused at authentication: by the service (not ready, and why), by the ops CLI and by the readiness check of the broker script', async () => {
