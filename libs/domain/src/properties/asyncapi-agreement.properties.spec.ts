@@ -156,6 +156,9 @@ describe('the AsyncAPI document and the contract classes agree', () => {
       { numRuns: NUM_RUNS },
     );
     fc.assert(fc.property(extraArb, check), { numRuns: NUM_RUNS });
+    // The random runs may miss a rare type (a history long enough to extend privileges): the seeded
+    // samples the mutations below start from hold one of each.
+    richest.forEach(check);
     // Every type of the catalog was tried.
     expect(types.filter((type) => !tried.has(type))).toEqual([]);
   });
