@@ -8,6 +8,8 @@ const common = {
   rootDir: __dirname,
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  // Installed Node versions, Kafka jars, chaos runs: nothing Jest should look at.
+  modulePathIgnorePatterns: ['<rootDir>/.cache/', '<rootDir>/dist/'],
 };
 
 module.exports = {

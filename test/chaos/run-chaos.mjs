@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDependencies, ensureNode } from '../../scripts/bootstrap.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const usage = `usage: npm run test:chaos [-- --full] [--seed N] [--commands N] [--rate N] [--kills N]
@@ -18,6 +19,9 @@ const usage = `usage: npm run test:chaos [-- --full] [--seed N] [--commands N] [
 Needs Java 17+ with the Kafka jars (bash scripts/kafka-broker.sh fetch) for the run's own broker,
 and Redis on REDIS_URL (default redis://127.0.0.1:6379). Its report is printed and kept in
 .cache/chaos/<run>/report.txt with the services' logs when an invariant fails.`;
+
+await ensureNode('test:chaos');
+ensureDependencies('test:chaos');
 
 const env = { ...process.env, CHAOS_RUN: '1' };
 const args = process.argv.slice(2);
@@ -37,6 +41,11 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 
-const jest = spawn(process.execPath, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', 'chaos', '--runInBand'], { cwd: root, env, stdio: 'inherit' });
+// As scripts/test.mjs runs Jest: --experimental-vm-modules lets it load the ES-module dependencies (NestJS 12).
+const jest = spawn(
+  process.execPath,
+  ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', 'chaos', '--runInBand'],
+  { cwd: root, env, stdio: 'inherit' },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => jest.kill(signal));
 jest.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CloudEvent } from '@mp/contracts';
-import { Clock, CustomerEvent, CustomerState, evolve, isCustomerEventType, Outgoing, shouldWait, WaitPolicy, waitsBehind, withoutWaiting, withWaiting } from '@mp/domain';
+import { arrived, Clock, CustomerEvent, CustomerState, evolve, isCustomerEventType, Outgoing, shouldWait, WaitPolicy, waitsBehind, withoutWaiting, withWaiting } from '@mp/domain';
 import { EventPublisher, Origin } from '@mp/messaging';
 import { CLOCK } from '@mp/platform';
 import { StateRebuild } from './state-rebuild';
@@ -58,24 +58,25 @@ export class CustomerCommandHandler {
       // it on the whole state.
       if (stale && command.type !== undefined) {
         this.log.debug({ ...about, outcome: 'held', msg: `${nameOf(command)} held: the state in Redis is being rebuilt` });
-        if (!loaded.state.waiting?.[command.id]) await this.customers.save(customerId, loaded, withWaiting(loaded.state, command as CloudEvent, this.clock.now()), []);
+        if (!loaded.state.waiting?.[command.id]) await this.customers.save(customerId, loaded, withWaiting(loaded.state, command as CloudEvent, this.clock.now(), { held: true }), []);
         return;
       }
 
       const now = this.clock.now();
-      const decided = decide(loaded.state, now);
+      const state = arrived(loaded.state, command.id);
+      const decided = decide(state, now);
 
-      const waiting = loaded.state.waiting?.[command.id];
-      const waits = command.type !== undefined && (waitsBehind(loaded.state, command.id) || shouldWait(decided, waiting ? new Date(waiting.since) : now, now, this.waitPolicy));
+      const waiting = state.waiting?.[command.id];
+      const waits = command.type !== undefined && (waitsBehind(state, command.id) || shouldWait(decided, waiting ? new Date(waiting.since) : now, now, this.waitPolicy));
       if (waits) {
         // Once, when it begins to wait: the scheduler decides it again at every pass.
         if (!waiting) this.log.log({ ...about, outcome: 'waiting', msg: `${nameOf(command)} waits for what it names (at most COMMAND_WAIT_SECONDS)` });
-        if (!waiting) await this.customers.save(customerId, loaded, withWaiting(loaded.state, command as CloudEvent, now), []);
+        if (!waiting) await this.customers.save(customerId, loaded, withWaiting(state, command as CloudEvent, now), []);
         return;
       }
 
       const events = this.publisher.envelopesFor(command, decided, now);
-      const next = withoutWaiting(events.reduce(foldProduced, loaded.state), command.id);
+      const next = withoutWaiting(events.reduce(foldProduced, state), command.id);
       // Nothing decided and nothing changed (the same requestId again): nothing to remember either.
       if (events.length === 0 && next === loaded.state) {
         this.log.debug({ ...about, outcome: 'unchanged', msg: `${nameOf(command)}: nothing to decide` });

@@ -3,7 +3,7 @@ import { defaultConsentPolicy } from '../consent/consent-policy';
 import { decideRequestRelationship } from '../request/decide-request';
 import { defaultRequestPolicy } from '../request/request-policy';
 import { ADMIN, CUSTOMER, customerRegistered, customerState, NOW, partnerRegistered, partnerState, requestRelationship } from '../testing/fixtures';
-import { nextWaitingRetry, shouldWait, waitsBehind, withoutWaiting, withWaiting } from './waiting';
+import { arrived, nextWaitingRetry, shouldWait, waitsBehind, withoutWaiting, withWaiting } from './waiting';
 
 const policy = { waitMs: 60_000 };
 const later = (ms: number) => new Date(NOW.getTime() + ms);
@@ -49,5 +49,26 @@ describe('a command naming what is not folded yet', () => {
     expect(waitsBehind(both, 'cmd-2')).toBe(true);
     expect(waitsBehind(withoutWaiting(both, 'cmd-1'), 'cmd-2')).toBe(false);
     expect(waitsBehind(customerState(), 'cmd-3')).toBe(false);
+  });
+});
+
+describe('a command held while the state was lost', () => {
+  const decline = { id: 'cmd-0', type: 'DeclineRequest', source: 'portal', time: NOW.toISOString(), data: { requestId: 'req-1', customerId: CUSTOMER, declinedBy: { userId: 'intruder' } } };
+  const end = { id: 'cmd-9', type: 'EndRelationship', source: 'portal', time: NOW.toISOString(), data: { customerId: CUSTOMER, resellerId: 'res-1', endedBy: { party: 'customer', userId: ADMIN.userId } } };
+
+  // Seen in a chaos run (seed 1275494935): cmd-9 came after cmd-0 on the topic, was held when Redis
+  // was lost, and the rebuild then put cmd-0 back to wait after it: cmd-9 was decided first.
+  it('takes its place in the queue where the rebuild consumes it again, not where it was held', () => {
+    const held = withWaiting(customerState(), end, NOW, { held: true });
+    const replayed = withWaiting(held, decline, later(1_000)); // cmd-0, consumed again by the rebuild, waits
+    expect(waitsBehind(replayed, end.id)).toBe(false); // by its earlier `since`, the held entry sorts first
+    expect(waitsBehind(arrived(replayed, end.id), end.id)).toBe(true);
+    expect(arrived(replayed, end.id).waiting?.[end.id]).toBeUndefined();
+  });
+
+  it('leaves a command that waits for what it names where it is', () => {
+    const waiting = withWaiting(withWaiting(customerState(), decline, NOW), end, later(1_000));
+    expect(arrived(waiting, end.id)).toBe(waiting);
+    expect(waitsBehind(arrived(waiting, end.id), end.id)).toBe(true);
   });
 });

@@ -24,6 +24,11 @@ export interface WaitingCommand {
   command: Pick<CloudEvent, 'id' | 'type' | 'source' | 'time' | 'data'> & { correlationid?: string };
   /** When it first waited (ISO 8601, by the injected clock). */
   since: string;
+  /**
+   * Put aside because the state was lost a moment ago, not for what it names: the rebuild consumes
+   * it again in its place on the topic, and it queues from there (`arrived`).
+   */
+  held?: true;
 }
 
 /** True when `decided` is a refusal that may only mean "not folded yet", and the command may still wait. */
@@ -49,11 +54,21 @@ export function waitingOf(state: CustomerState): WaitingCommand[] {
 }
 
 /** The state with `command` put aside since `now`; an entry already there keeps its first time. */
-export function withWaiting(state: CustomerState, command: WaitingCommand['command'], now: Date): CustomerState {
+export function withWaiting(state: CustomerState, command: WaitingCommand['command'], now: Date, how: { held?: boolean } = {}): CustomerState {
   if (state.waiting?.[command.id]) return state;
   const { id, type, source, time, data, correlationid } = command;
-  const entry: WaitingCommand = { command: { id, type, source, time, data, ...(correlationid ? { correlationid } : {}) }, since: now.toISOString() };
+  const entry: WaitingCommand = { command: { id, type, source, time, data, ...(correlationid ? { correlationid } : {}) }, since: now.toISOString(), ...(how.held ? { held: true as const } : {}) };
   return { ...state, waiting: { ...state.waiting, [id]: entry } };
+}
+
+/**
+ * The state a command is judged on when it arrives: a command held while the state was lost is
+ * consumed again by the rebuild in its place on the topic, after the commands before it, which
+ * the rebuild puts back to wait first; it leaves the place it was held at and queues from here.
+ * (Kept, it would sort before them by its earlier `since`, and be decided first.)
+ */
+export function arrived(state: CustomerState, commandId: string): CustomerState {
+  return state.waiting?.[commandId]?.held ? withoutWaiting(state, commandId) : state;
 }
 
 /** The state without the waiting entry of `commandId`, the same object when there is none. */
