@@ -473,7 +473,7 @@ export class PipelineBench {
       profiler.wrap(customers, 'save', 'save');
       // Indexes derived from the state after each write (the scheduler's due index), where the store has them.
       const hasSaved = profiler.wrapIfPresent(customers, 'saved', 'saved');
-      profiler.wrap(publisher, 'publish', 'publish');
+      profiler.wrap(publisher, 'send', 'publish');
       // The Nest handlers (controller behind pipes, interceptors and filters), kept with their own properties.
       const handlers = (transport as unknown as { messageHandlers: Map<string, (...args: unknown[]) => unknown> }).messageHandlers;
       const originals = new Map(handlers);
