@@ -6,4 +6,5 @@ export * from './bootstrap';
 export * from './sandbox-clock';
 export * from './logger-options';
 export * from './readiness';
+export * from './http-errors';
 export * from './http-commands';

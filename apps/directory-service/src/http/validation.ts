@@ -1,5 +1,5 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
-import type { FieldErrorDto } from './error-response.dto';
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { badRequest, FieldErrorDto } from '@mp/platform';
 
 function flatten(errors: ValidationError[], parent = ''): FieldErrorDto[] {
   return errors.flatMap((error) => {
@@ -22,7 +22,7 @@ export function directoryValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = flatten(errors);
       const message = details.flatMap((d) => d.constraints).join('; ') || 'Invalid request parameters.';
-      return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
+      return badRequest(details, message);
     },
   });
 }

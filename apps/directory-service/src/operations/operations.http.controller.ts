@@ -1,7 +1,7 @@
+import { ErrorResponseDto } from '@mp/platform';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AllowedRoles, ROUTE_ROLES } from '@mp/auth';
-import { ErrorResponseDto } from '../http/error-response.dto';
 import { ConsumerLagQuery } from './consumer-lag.query';
 import { DeadLetterCountsQuery } from './dead-letter-counts.query';
 import { ConsumerLagDto, DeadLetterCountsDto } from './operations.dto';

@@ -1,7 +1,7 @@
+import { ErrorResponseDto } from '@mp/platform';
 import { Controller, Get, Param, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AllowedRoles, CurrentPrincipal, type Principal, ROUTE_ROLES } from '@mp/auth';
-import { ErrorResponseDto } from '../http/error-response.dto';
 import { LostReadModelsInterceptor } from '../rebuild/lost-read-models.interceptor';
 import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
 import { directoryValidationPipe } from '../http/validation';

@@ -1,22 +1,12 @@
-import { BadRequestException, ForbiddenException } from '@nestjs/common';
+import { ForbiddenException } from '@nestjs/common';
 import type { Principal } from '@mp/auth';
+import { badRequest } from '../http-errors';
 
 /** A command route's JSON body, checked by `commandBody`. */
 export type CommandBody = Record<string, unknown>;
 
-/** A field the caller named and why it was refused: the `details` of a 400. */
-export interface FieldRefusal {
-  field: string;
-  constraints: string[];
-}
-
 /** The acting user of every command (DESIGN §4): the token's `sub`, never the body's. */
 export const ACTOR_FIELDS = ['requestedBy', 'cancelledBy', 'approvedBy', 'declinedBy', 'endedBy', 'revokedBy'] as const;
-
-/** A 400 in the services' error shape: a sentence, and each field refused with why. */
-export function badRequest(details: FieldRefusal[], message = details.flatMap((d) => d.constraints.map((c) => (d.field ? `${d.field}: ${c}` : c))).join('; ')): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, details });
-}
 
 export function forbidden(message: string): ForbiddenException {
   return new ForbiddenException({ statusCode: 403, error: 'Forbidden', message });

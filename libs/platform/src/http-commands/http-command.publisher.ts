@@ -3,7 +3,8 @@ import { describeThrown, MessageType } from '@mp/contracts';
 import type { Clock } from '@mp/domain';
 import { commandEnvelope, EventPublisher, KAFKA_SETTINGS, KafkaSettings } from '@mp/messaging';
 import { CLOCK } from '../clock.module';
-import { badRequest, CommandBody } from './command-body';
+import { badRequest } from '../http-errors';
+import type { CommandBody } from './command-body';
 
 /** What a command route answers with 202: the id of the command it published. */
 export interface CommandAccepted {
