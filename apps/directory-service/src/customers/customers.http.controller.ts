@@ -1,6 +1,6 @@
-import { ErrorResponseDto } from '@mp/platform';
+import { ApiTokenAnswers, ErrorResponseDto } from '@mp/platform';
 import { Controller, Get, Param, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { AllowedRoles, CurrentPrincipal, type Principal, ROUTE_ROLES } from '@mp/auth';
 import { LostReadModelsInterceptor } from '../rebuild/lost-read-models.interceptor';
 import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
@@ -15,9 +15,7 @@ import { CustomerSubscriptionsQuery } from './customer-subscriptions.query';
 @ApiTags('customers')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A path or query parameter is invalid.' })
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The customer is not known to the directory, or is not the caller\'s (the same answer).' })
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or one that does not verify (`WWW-Authenticate` says why).' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token\'s role cannot use this route.' })
+@ApiTokenAnswers()
 @UseGuards(ReadModelsReadyGuard)
 @UseInterceptors(LostReadModelsInterceptor)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })

@@ -1,6 +1,6 @@
-import { ErrorResponseDto } from '@mp/platform';
+import { ApiTokenAnswers, ErrorResponseDto } from '@mp/platform';
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { AllowedRoles, ROUTE_ROLES } from '@mp/auth';
 import { ConsumerLagQuery } from './consumer-lag.query';
 import { DeadLetterCountsQuery } from './dead-letter-counts.query';
@@ -12,9 +12,7 @@ import { ConsumerLagDto, DeadLetterCountsDto } from './operations.dto';
  * the read models, so they answer while those rebuild. For ops tokens only.
  */
 @ApiTags('operations')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or one that does not verify (`WWW-Authenticate` says why).' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token\'s role cannot use this route.' })
+@ApiTokenAnswers()
 @AllowedRoles(...ROUTE_ROLES.ops)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Kafka does not answer, or the topics do not exist yet.' })
 @Controller('v1/ops')

@@ -1,6 +1,6 @@
-import { ErrorResponseDto } from '@mp/platform';
+import { ApiTokenAnswers, ErrorResponseDto } from '@mp/platform';
 import { Controller, Get, Param, Query, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { AllowedRoles, CurrentPrincipal, type Principal, ROUTE_ROLES } from '@mp/auth';
 import { LostReadModelsInterceptor } from '../rebuild/lost-read-models.interceptor';
 import { ReadModelsReadyGuard } from '../rebuild/read-models-ready.guard';
@@ -10,9 +10,7 @@ import { PageParams, ResellerParams } from './reseller.params';
 import { ResellerCustomersQuery } from './reseller-customers.query';
 
 @ApiTags('resellers')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No bearer token, or one that does not verify (`WWW-Authenticate` says why).' })
-@ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The token\'s role cannot use this route.' })
+@ApiTokenAnswers()
 @UseGuards(ReadModelsReadyGuard)
 @UseInterceptors(LostReadModelsInterceptor)
 @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The read models are rebuilding; see Retry-After.' })
