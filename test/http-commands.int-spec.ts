@@ -125,22 +125,23 @@ describe('commands over HTTP', () => {
   });
 
   it('decline and cancel over HTTP decide the very events of the same commands on Kafka', async () => {
-    const [viaKafka, viaHttp] = [await newCustomer(), await newCustomer()];
+    // The cancelled requests are made for customers of their own: a second request of the same reseller
+    // right after a decline is DUPLICATE_PENDING until the request-service has read the decline.
+    const [viaKafka, viaHttp, cancelViaKafka, cancelViaHttp] = [await newCustomer(), await newCustomer(), await newCustomer(), await newCustomer()];
     const ids = { k1: world.id('req'), k2: world.id('req'), h1: world.id('req'), h2: world.id('req') };
     const kafkaDeclined = await upstream.commandAll('RequestRelationship', { ...ask(ids.k1, viaKafka), resellerId: reseller, requestedBy: { userId: agent } }, 1)
       .then(() => upstream.commandAll('DeclineRequest', { requestId: ids.k1, customerId: viaKafka, declinedBy: { userId: `admin-of-${viaKafka}` }, reason: 'no' }, 1));
-    const kafkaCancelled = await upstream.commandAll('RequestRelationship', { ...ask(ids.k2, viaKafka), resellerId: reseller, requestedBy: { userId: agent } }, 1)
-      .then(() => upstream.commandAll('CancelRequest', { requestId: ids.k2, customerId: viaKafka, resellerId: reseller, cancelledBy: { userId: agent } }, 1));
+    const kafkaCancelled = await upstream.commandAll('RequestRelationship', { ...ask(ids.k2, cancelViaKafka), resellerId: reseller, requestedBy: { userId: agent } }, 1)
+      .then(() => upstream.commandAll('CancelRequest', { requestId: ids.k2, customerId: cancelViaKafka, resellerId: reseller, cancelledBy: { userId: agent } }, 1));
 
     await causedBy((await post(request, '/v1/requests', await asReseller(), ask(ids.h1, viaHttp))).body.commandId, 1);
     const declined = await post(consent, `/v1/requests/${ids.h1}/decline`, await asAdmin(viaHttp), { reason: 'no' });
     expect(declined.status).toBe(202);
-    // As on Kafka: the second request only once the first is declined (else DUPLICATE_PENDING).
     expect(comparable(await causedBy(declined.body.commandId, 1), viaHttp, ids.h1)).toEqual(comparable(kafkaDeclined, viaKafka, ids.k1));
-    await causedBy((await post(request, '/v1/requests', await asReseller(), ask(ids.h2, viaHttp))).body.commandId, 1);
-    const cancelled = await post(request, `/v1/requests/${ids.h2}/cancel`, await asReseller(), { customerId: viaHttp });
+    await causedBy((await post(request, '/v1/requests', await asReseller(), ask(ids.h2, cancelViaHttp))).body.commandId, 1);
+    const cancelled = await post(request, `/v1/requests/${ids.h2}/cancel`, await asReseller(), { customerId: cancelViaHttp });
     expect(cancelled.status).toBe(202);
-    expect(comparable(await causedBy(cancelled.body.commandId, 1), viaHttp, ids.h2)).toEqual(comparable(kafkaCancelled, viaKafka, ids.k2));
+    expect(comparable(await causedBy(cancelled.body.commandId, 1), cancelViaHttp, ids.h2)).toEqual(comparable(kafkaCancelled, cancelViaKafka, ids.k2));
   });
 
   it('publishes the command on its topic under its customer\'s key, from the service, acted by the token\'s sub, correlated with the HTTP request', async () => {
