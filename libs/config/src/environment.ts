@@ -48,6 +48,9 @@ export class Environment {
   @Variable({ default: '200', meaning: 'back-off before the second attempt at a handler, doubled after each' }, wholeNumber(0))
   KAFKA_RETRY_BACKOFF_MS!: number;
 
+  @Variable({ default: '64', meaning: "messages of one fetched batch handled at once, one lane per key: a key's (a customer's) messages keep their order" }, wholeNumber(1, 10_000))
+  KAFKA_CONCURRENCY!: number;
+
   @Variable({ default: '1048576', meaning: 'a larger message is a `TooLarge` dead letter, refused before parsing' }, wholeNumber(1))
   KAFKA_MAX_MESSAGE_BYTES!: number;
 

@@ -4,7 +4,14 @@ import { CloudEvent, describeThrown, MessageType, ProducedEvent, specOf } from '
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { envelopeFor, Origin, OutgoingMessage, toKafkaMessage } from './envelopes';
 import { KafkaSettings, physicalTopic } from './kafka-settings';
+import { SendTogether } from './send-together';
 import { KAFKA_SETTINGS } from './tokens';
+
+/**
+ * Envelopes in one produce request at most: a few KiB each, so a request stays well under the
+ * broker's 1 MiB `message.max.bytes` for the record batch of one partition.
+ */
+const MAX_ENVELOPES_PER_REQUEST = 200;
 
 /**
  * The one way a service writes to Kafka: an idempotent producer, acks from all replicas, and
@@ -15,6 +22,7 @@ export class EventPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(EventPublisher.name);
   private readonly producer: Producer;
   private connecting?: Promise<void>;
+  private readonly together = new SendTogether<CloudEvent>((envelopes) => this.produce(envelopes), MAX_ENVELOPES_PER_REQUEST);
 
   constructor(
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
@@ -46,19 +54,29 @@ export class EventPublisher implements OnApplicationShutdown {
     return messages.map((m, index) => envelopeFor(this.settings.service, origin, m, index, now));
   }
 
-  /** Sends ready-made envelopes (upstream messages, replays), grouped by topic in one request. */
+  /**
+   * Sends ready-made envelopes (what a decision produced, upstream messages, replays). Concurrent
+   * calls share produce requests (`SendTogether`); resolves once these envelopes are acknowledged.
+   */
   async send(envelopes: CloudEvent[]): Promise<void> {
     if (envelopes.length === 0) return;
-    const byTopic = new Map<string, Message[]>();
-    for (const envelope of envelopes) {
-      const topic = physicalTopic(this.settings, specOf(envelope.type as MessageType).topic);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), toKafkaMessage(envelope)]);
-    }
-    await this.connect();
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await this.together.add(envelopes);
     for (const envelope of envelopes) this.count(envelope);
     // At debug: what a command produced is logged at info by the command handler, with the same ids.
     this.logger.debug({ msg: `published ${envelopes.map((e) => e.type).join(', ')}`, published: envelopes.map((e) => ({ id: e.id, type: e.type, correlationid: e.correlationid, causationid: e.causationid })) });
+  }
+
+  /** One produce request: the envelopes grouped by topic, acknowledged by all in-sync replicas. */
+  private async produce(envelopes: CloudEvent[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const envelope of envelopes) {
+      const topic = physicalTopic(this.settings, specOf(envelope.type as MessageType).topic);
+      const messages = byTopic.get(topic);
+      if (messages) messages.push(toKafkaMessage(envelope));
+      else byTopic.set(topic, [toKafkaMessage(envelope)]);
+    }
+    await this.connect();
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
   }
 
   private count(envelope: CloudEvent): void {

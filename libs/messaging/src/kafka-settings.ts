@@ -21,6 +21,8 @@ export interface KafkaSettings {
   /** Attempts at a handler that throws before its message goes to the dead letters. */
   handlerAttempts: number;
   retryBackoffMs: number;
+  /** Messages of one batch handled at once, in key lanes (`inKeyLanes`): one key's stay in order. */
+  concurrency: number;
   /**
    * How long the group waits for a silent member before giving its partitions to the others: the
    * time a killed instance's partitions sit idle. Short, because heartbeats go on while a handler runs.
@@ -58,6 +60,7 @@ export function kafkaSettingsOf(service: string, env: Environment): KafkaSetting
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,
     handlerAttempts: env.KAFKA_HANDLER_ATTEMPTS,
     retryBackoffMs: env.KAFKA_RETRY_BACKOFF_MS,
+    concurrency: env.KAFKA_CONCURRENCY,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: env.KAFKA_HEARTBEAT_INTERVAL_MS,
     maxMessageBytes: env.KAFKA_MAX_MESSAGE_BYTES,

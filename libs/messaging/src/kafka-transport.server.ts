@@ -8,6 +8,7 @@ import { CONSUMER_LEAVE_BUDGET_MS, consumerConfig, ConsumerState, crashesInARow,
 import { Failure, handlerFailure, MAX_ERROR_MESSAGE_CHARS, writeDeadLetter } from './dead-letters';
 import { decode, placementFailure } from './decode';
 import { EventPublisher } from './event-publisher';
+import { inKeyLanes } from './key-lanes';
 import { KafkaMessageContext } from './kafka-message.context';
 import { contractTopic, KafkaSettings, physicalTopic } from './kafka-settings';
 import { LogContext, messageLogFields } from './log-context';
@@ -24,7 +25,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * - validates every message (size, JSON, input limits, CloudEvent, known type, data rules, topic
  *   and key); what fails goes to `mp.dead-letters.v1` with the reasons, and the consumer goes on;
  * - retries a handler that throws, with back-off, then dead-letters the message;
- * - commits an offset only after its message was handled (or dead-lettered);
+ * - handles a batch's messages in key lanes (`inKeyLanes`): one key's messages in order, different
+ *   keys at once, `KAFKA_CONCURRENCY` at most, so their Redis and Kafka round trips overlap;
+ * - commits an offset only after its message, and every one before it, was handled (or dead-lettered);
  * - re-creates its consumer when kafkajs gives up on it (a crash kafkajs does not restart itself);
  * - reaches Kafka in the background, so the service answers HTTP (health) meanwhile; a broker
  *   that does not answer at start is tried again like a crash, and `/health/ready` says why;
@@ -213,24 +216,39 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     this.consumer?.resume(topics.map((topic) => ({ topic })));
   }
 
+  /**
+   * A fetched batch of one partition, in chunks of `KAFKA_CONCURRENCY` messages: each chunk's
+   * messages run in key lanes (one customer's in order, different customers at once), then the
+   * chunk's handled prefix is resolved, and the batch's last handled offset is committed.
+   */
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const stop = () => !isRunning() || isStale();
     let lastHandled: string | undefined;
     try {
-      for (const message of batch.messages) {
-        if (!isRunning() || isStale()) break;
-        this.noteBegun(batch.topic, batch.partition, message.offset);
-        await this.whileBeating(heartbeat, () => this.process(batch.topic, batch.partition, message));
-        resolveOffset(message.offset);
-        lastHandled = message.offset;
-        // Started over meanwhile: this message comes again in the replay; it says nothing of the replay's progress.
-        if (!isStale()) this.keeper?.handled(batch.topic, batch.partition, message.offset);
+      for (let from = 0; from < batch.messages.length && !stop(); from += this.settings.concurrency) {
+        const chunk = batch.messages.slice(from, from + this.settings.concurrency);
+        const outcome = await this.whileBeating(heartbeat, () =>
+          inKeyLanes(chunk, keyOf, (message) => {
+            this.noteBegun(topic, partition, message.offset);
+            return this.process(topic, partition, message);
+          }, stop),
+        );
+        for (const message of chunk.slice(0, outcome.done)) {
+          resolveOffset(message.offset);
+          lastHandled = message.offset;
+          // Started over meanwhile: this message comes again in the replay; it says nothing of the replay's progress.
+          if (!isStale()) this.keeper?.handled(topic, partition, message.offset);
+        }
+        if (outcome.failure) throw outcome.failure.error;
+        if (outcome.done < chunk.length) break;
         await heartbeat();
       }
     } finally {
       if (lastHandled !== undefined) {
         const offset = (BigInt(lastHandled) + 1n).toString();
-        this.metrics?.consumerLag.set({ topic: this.topicLabel(batch.topic), partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(offset)));
-        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
+        this.metrics?.consumerLag.set({ topic: this.topicLabel(topic), partition: String(partition) }, Number(BigInt(batch.highWatermark) - BigInt(offset)));
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
       }
     }
   }
@@ -249,14 +267,14 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   }
 
   /**
-   * Keeps the group membership alive while one message is handled: a handler with retries (a
+   * Keeps the group membership alive while messages are handled: a handler with retries (a
    * webhook with back-off) may take longer than the session timeout, and kafkajs only beats when
    * asked to.
    */
-  private async whileBeating(heartbeat: () => Promise<void>, work: () => Promise<void>): Promise<void> {
+  private async whileBeating<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
     const beat = setInterval(() => void heartbeat().catch(() => undefined), this.settings.heartbeatIntervalMs);
     try {
-      await work();
+      return await work();
     } finally {
       clearInterval(beat);
     }
@@ -339,6 +357,11 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   unwrap<T>(): T {
     return this.consumer as T;
   }
+}
+
+/** A message's lane: its key's bytes (a customer's, a partner's id); keyless messages share one lane. */
+function keyOf(message: KafkaMessage): string {
+  return message.key ? message.key.toString('latin1') : '';
 }
 
 function failedNow(): Pick<Failure, 'firstFailureAt' | 'lastFailureAt'> {
