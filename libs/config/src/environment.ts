@@ -1,3 +1,4 @@
+import { REDIS_URL_PATTERN } from './redis-url';
 import { decimal, flag, oneOf, text, Variable, wholeNumber } from './variable';
 
 const BROKER = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[^\s,:\[\]]+):\d{1,5}`;
@@ -67,7 +68,7 @@ export class Environment {
   KAFKA_NAMESPACE!: string;
 
   // --- Redis ---------------------------------------------------------------------------------
-  @Variable({ default: 'redis://127.0.0.1:6379', meaning: 'Redis; `rediss://` for TLS; may hold a password', secret: true }, text(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'))
+  @Variable({ default: 'redis://127.0.0.1:6379', meaning: 'Redis; `rediss://` for TLS; may hold a password. A Redis Cluster: `redis+cluster://` (`rediss+cluster://` for TLS), optionally `user:password@`, then a comma list of some of its nodes: `redis+cluster://10.0.0.1:6379,10.0.0.2:6379`', secret: true }, text(REDIS_URL_PATTERN, 'must be a redis:// or rediss:// URL, or redis+cluster://host:port,host:port'))
   REDIS_URL!: string;
 
   @Variable({ default: 'mp:', meaning: 'prefix of every key' }, text(/^\S*$/, 'must not hold spaces'))

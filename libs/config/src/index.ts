@@ -4,3 +4,4 @@ export * from './read-environment';
 export { variables, type VariableDoc } from './variable';
 export * from './configuration-table';
 export * from './secrets';
+export * from './redis-url';

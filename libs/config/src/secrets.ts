@@ -4,13 +4,16 @@ import { variables } from './variable';
 /** What a secret that is not a URL is shown as in logs. */
 export const SECRET_SET = '[secret]';
 
+/** `scheme://user:password@`: how credentials are found where `URL` refuses the rest (a Redis Cluster's comma list of nodes). */
+const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:)([^\s@/]+)@/i;
+
 /** `scheme://user:***@host...` for a URL that holds a password; anything else as it is. */
 export function withoutPassword(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return text;
+    return text.replace(CREDENTIALS, '$1***@');
   }
   if (!url.password) return text;
   url.password = '***';
@@ -68,11 +71,11 @@ function passwordOf(text: string): string | undefined {
   try {
     return new URL(text).password || undefined;
   } catch {
-    return undefined;
+    return CREDENTIALS.exec(text)?.[2];
   }
 }
 
-function decodeURIComponentSafely(text: string): string {
+export function decodeURIComponentSafely(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
