@@ -1,20 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
+import { createRedisClient, deleteKeysMatching, escapeGlob, redisSettingsOf } from '@mp/redis';
 import { Kafka, logLevel } from 'kafkajs';
-import Redis from 'ioredis';
 
 /**
  * Gives one test file its own world: a Kafka namespace (its own topics and consumer groups) and a
  * Redis key prefix, so two runs, or a run beside `npm start`, never see each other's data.
  * Call before creating any service; `cleanup()` deletes the topics and keys afterwards.
  */
-/** Deletes every key matching ARGV[1], in one step. */
-const DELETE_ALL_SCRIPT = `
-local keys = redis.call('KEYS', ARGV[1])
-for i = 1, #keys, 5000 do redis.call('UNLINK', unpack(keys, i, math.min(i + 4999, #keys))) end
-return #keys
-`;
-
 export function isolateTestRun(label: string) {
   const run = `${label}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const namespace = `test.${run}.`;
@@ -53,11 +46,12 @@ export function isolateTestRun(label: string) {
       }
     },
     async deleteKeys(): Promise<void> {
-      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      const redis = createRedisClient(redisSettingsOf({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: keyPrefix }), { failFast: true });
       try {
         // At once, in one script, as a restart of Redis or a FLUSHDB would lose them: the services
-        // never see some keys gone and others still there (see README, Guarantees).
-        await redis.eval(DELETE_ALL_SCRIPT, 0, `${keyPrefix}*`);
+        // never see some keys gone and others still there (see README, Guarantees). On a cluster,
+        // one script per master, sent together.
+        await deleteKeysMatching(redis, `${escapeGlob(keyPrefix)}*`);
       } finally {
         redis.disconnect();
       }

@@ -1,7 +1,7 @@
 import { ConfigurationError, Environment, readEnvironment } from '@mp/config';
 import { KafkaSettings, kafkaSettingsOf } from '@mp/messaging';
 import { describeKafkaError, OperationError, operationsKafka } from '@mp/operations';
-import Redis from 'ioredis';
+import { createRedisClient, RedisClient, redisSettingsOf } from '@mp/redis';
 import type { Kafka } from 'kafkajs';
 import { paintErr } from './output';
 
@@ -13,7 +13,7 @@ import { paintErr } from './output';
 export class OpsContext {
   private env?: Environment;
   private kafkaClient?: Kafka;
-  private redisClient?: Redis;
+  private redisClient?: RedisClient;
 
   get environment(): Environment {
     this.env ??= readEnvironment(process.env);
@@ -33,10 +33,10 @@ export class OpsContext {
     return this.environment.REDIS_KEY_PREFIX;
   }
 
-  /** Redis, connected: an unreachable Redis is refused at once, not retried. */
-  async redis(): Promise<Redis> {
+  /** Redis (one server or a cluster), connected: an unreachable Redis is refused at once, not retried. */
+  async redis(): Promise<RedisClient> {
     if (!this.redisClient) {
-      const client = new Redis(this.environment.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000, retryStrategy: () => null });
+      const client = createRedisClient(redisSettingsOf(this.environment), { failFast: true });
       client.on('error', () => undefined);
       try {
         await client.connect();

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /**
  * When each aggregate next needs attention (a request to expire, privileges to end): one sorted
@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
  */
 export class DueIndex {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
   ) {}
 

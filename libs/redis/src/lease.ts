@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { LuaScript } from './lua-script';
 
 /** Takes the lease when free, or renews it when it is ours; 1 when we hold it after the call. */
@@ -20,7 +20,7 @@ return 1
  */
 export class Lease {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
     readonly holder: string,
     readonly ttlMs: number,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /**
  * A Lua script run by EVALSHA, so its text is sent once per Redis server (EVAL loads it when the
@@ -19,7 +19,7 @@ export class LuaScript<Result = unknown> {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[] = []): Promise<Result> {
+  async run(redis: RedisClient, keys: readonly string[], args: readonly (string | number)[] = []): Promise<Result> {
     try {
       return (await redis.evalsha(this.sha, keys.length, ...keys, ...args)) as Result;
     } catch (error) {

@@ -1,13 +1,13 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { Environment, ENVIRONMENT } from '@mp/config';
+import { createRedisClient, RedisClient } from './redis-client';
 import { redisSettingsOf } from './redis-settings';
 
 export const REDIS = Symbol('REDIS');
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
@@ -17,7 +17,7 @@ class RedisCloser implements OnApplicationShutdown {
  * ioredis reconnects by itself; without a listener its errors go to stderr, unstructured, at every
  * attempt. Logged here once when the connection is lost and once when it is back.
  */
-function logConnection(redis: Redis): Redis {
+function logConnection(redis: RedisClient): RedisClient {
   const log = new Logger('Redis');
   let lost = false;
   redis.on('error', (error: Error) => {
@@ -33,7 +33,7 @@ function logConnection(redis: Redis): Redis {
   return redis;
 }
 
-/** One ioredis client per service, every key under `REDIS_KEY_PREFIX`. */
+/** One ioredis client per service (of one server or of a Redis Cluster, as `REDIS_URL` says), every key under `REDIS_KEY_PREFIX`. */
 @Global()
 @Module({
   providers: [
@@ -41,8 +41,8 @@ function logConnection(redis: Redis): Redis {
       provide: REDIS,
       inject: [ENVIRONMENT],
       useFactory: (env: Environment) => {
-        const { url, keyPrefix } = redisSettingsOf(env);
-        return logConnection(new Redis(url, { keyPrefix, maxRetriesPerRequest: 3, enableAutoPipelining: true }));
+        const settings = redisSettingsOf(env);
+        return logConnection(createRedisClient(settings, { keyPrefix: settings.keyPrefix }));
       },
     },
     RedisCloser,

@@ -1,5 +1,5 @@
+import { countKeysMatching, deleteKeysMatching, escapeGlob, RedisClient } from '@mp/redis';
 import { parseBuild } from '@mp/state';
-import type { Redis } from 'ioredis';
 import { Kafka } from 'kafkajs';
 import { assignedPartitions } from '../lag/consumer-lag';
 import { contractTopicOf, OperationsSettings, withAdmin } from '../operations-kafka';
@@ -12,37 +12,20 @@ import { contractTopicOf, OperationsSettings, withAdmin } from '../operations-ka
 export const DIRECTORY_GROUP = 'directory-service';
 export const DIRECTORY_KEYS = 'directory:';
 
-/** Deletes every key matching ARGV[1] in one script, as a loss of Redis would: the directory never sees some gone and others there. */
-const DELETE_ALL_SCRIPT = `
-local keys = redis.call('KEYS', ARGV[1])
-for i = 1, #keys, 5000 do redis.call('UNLINK', unpack(keys, i, math.min(i + 4999, #keys))) end
-return #keys
-`;
-
 /**
- * Forgets the directory's read models: every key under `<prefix>directory:` in one step, its
- * generation marker with them. A running directory notices within a second (at once on a 404)
- * and rebuilds them from the topics, as it does after a loss of Redis (DESIGN §7), answering 503
- * with Retry-After meanwhile. Returns how many keys were deleted.
+ * Forgets the directory's read models: every key under `<prefix>directory:` in one step (on a
+ * Redis Cluster, one step per master, all at once), its generation marker with them. A running
+ * directory notices within a second (at once on a 404) and rebuilds them from the topics, as it
+ * does after a loss of Redis (DESIGN §7), answering 503 with Retry-After meanwhile. Returns how
+ * many keys were deleted.
  */
-export async function forgetDirectoryReadModels(redis: Redis, keyPrefix: string): Promise<number> {
-  return Number(await redis.eval(DELETE_ALL_SCRIPT, 0, `${escapeGlob(keyPrefix)}${DIRECTORY_KEYS}*`));
+export function forgetDirectoryReadModels(redis: RedisClient, keyPrefix: string): Promise<number> {
+  return deleteKeysMatching(redis, `${escapeGlob(keyPrefix)}${DIRECTORY_KEYS}*`);
 }
 
-/** How many keys the directory holds now (one round trip per thousand keys, never blocking Redis). */
-export async function countDirectoryKeys(redis: Redis, keyPrefix: string): Promise<number> {
-  let count = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix)}${DIRECTORY_KEYS}*`, 'COUNT', 1000);
-    count += keys.length;
-    cursor = next;
-  } while (cursor !== '0');
-  return count;
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+/** How many keys the directory holds now (one round trip per thousand keys, never blocking Redis; every master of a cluster). */
+export function countDirectoryKeys(redis: RedisClient, keyPrefix: string): Promise<number> {
+  return countKeysMatching(redis, `${escapeGlob(keyPrefix)}${DIRECTORY_KEYS}*`);
 }
 
 export interface PartitionRebuild {
@@ -74,7 +57,7 @@ export interface RebuildProgress {
  * status the directory keeps in Redis under the current generation, and its committed offset
  * against the end offset.
  */
-export async function directoryRebuildProgress(kafka: Kafka, redis: Redis, settings: OperationsSettings & { keyPrefix: string }): Promise<RebuildProgress> {
+export async function directoryRebuildProgress(kafka: Kafka, redis: RedisClient, settings: OperationsSettings & { keyPrefix: string }): Promise<RebuildProgress> {
   const groupId = `${settings.namespace}${DIRECTORY_GROUP}`;
   const prefix = `${settings.keyPrefix}${DIRECTORY_KEYS}`;
   const [generation, builds] = await Promise.all([redis.get(`${prefix}state:generation`), redis.hgetall(`${prefix}state:partitions`)]);
