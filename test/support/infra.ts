@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { provideRedisCluster } from './redis-cluster';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -33,9 +34,22 @@ export async function kafkaAnswers(brokers: string): Promise<boolean> {
 
 /**
  * `KAFKA_BROKERS` / `REDIS_URL` when given; else testcontainers when a Docker engine answers;
- * else the project's broker script (Java + Maven) and the local Redis.
+ * else the project's broker script (Java + Maven) and the local Redis. With
+ * `TEST_REDIS_CLUSTER=true` (`npm run test:e2e:cluster`) Redis is a Redis Cluster: the one
+ * `REDIS_URL` names, or three nodes started on 127.0.0.1 (`scripts/redis-cluster.sh`).
  */
 export async function provideInfra(env = process.env): Promise<Infra> {
+  if (env.TEST_REDIS_CLUSTER === 'true') {
+    const cluster = await provideRedisCluster({ env });
+    const infra = await provideInfra({ ...env, TEST_REDIS_CLUSTER: undefined, REDIS_URL: cluster.url });
+    return {
+      ...infra,
+      stop: async () => {
+        await infra.stop();
+        await cluster.stop();
+      },
+    };
+  }
   const givenKafka = env.KAFKA_BROKERS;
   const givenRedis = env.REDIS_URL;
   if (givenKafka && givenRedis) return { kafkaBrokers: givenKafka, redisUrl: givenRedis, how: 'given', stop: async () => {} };
