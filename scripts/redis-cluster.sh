@@ -26,8 +26,11 @@ HOST=127.0.0.1
 
 say() { printf 'redis-cluster: %s\n' "$*"; }
 
+# Every node, not only the first: right after the join, one may still answer CLUSTERDOWN for a while.
 cluster_ok() {
-  redis-cli -h "$HOST" -p "${PORTS[0]}" cluster info 2>/dev/null | tr -d '\r' | grep -qx 'cluster_state:ok'
+  for port in "${PORTS[@]}"; do
+    redis-cli -h "$HOST" -p "$port" cluster info 2>/dev/null | tr -d '\r' | grep -qx 'cluster_state:ok' || return 1
+  done
 }
 
 url() {
@@ -38,7 +41,7 @@ url() {
 
 start() {
   if cluster_ok; then
-    say "a cluster already answers on $HOST:${PORTS[0]}; using it"
+    say "a cluster already answers on $HOST, ports ${PORTS[*]}; using it"
     return 0
   fi
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
@@ -91,7 +94,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status)
-    if cluster_ok; then say "cluster_state:ok on $HOST:${PORTS[0]}"; else say "no cluster answers on $HOST:${PORTS[0]}"; exit 1; fi
+    if cluster_ok; then say "cluster_state:ok on $HOST, ports ${PORTS[*]}"; else say "no cluster answers with cluster_state:ok on $HOST, ports ${PORTS[*]}"; exit 1; fi
     ;;
   url) url ;;
   *)
