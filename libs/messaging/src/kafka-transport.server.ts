@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ServiceMetrics } from '@mp/metrics';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { CloudEvent, describeThrown, isMessageType, MessageCatalog, MessageType, TopicName, Topics } from '@mp/contracts';
+import { CloudEvent, describeThrown, isMessageType, MessageCatalog, MessageType, specOf, TopicName, Topics } from '@mp/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { CONSUMER_LEAVE_BUDGET_MS, consumerConfig, ConsumerState, crashesInARow, leaveWithin, restartDelayMs } from './consumer-lifecycle';
 import { Failure, handlerFailure, MAX_ERROR_MESSAGE_CHARS, writeDeadLetter } from './dead-letters';
-import { decode, placementFailure } from './decode';
+import { decode, Decoded, placementFailure } from './decode';
 import { EventPublisher } from './event-publisher';
 import { inKeyLanes } from './key-lanes';
 import { KafkaMessageContext } from './kafka-message.context';
@@ -227,14 +227,14 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     let lastHandled: string | undefined;
     try {
       for (let from = 0; from < batch.messages.length && !stop(); from += this.settings.concurrency) {
-        const chunk = batch.messages.slice(from, from + this.settings.concurrency);
+        const chunk = batch.messages.slice(from, from + this.settings.concurrency).map((message) => this.read(message));
         const outcome = await this.whileBeating(heartbeat, () =>
-          inKeyLanes(chunk, keyOf, (message) => {
+          inKeyLanes(chunk, (read) => read.lane, ({ message, decoded }) => {
             this.noteBegun(topic, partition, message.offset);
-            return this.process(topic, partition, message);
+            return this.process(topic, partition, message, decoded);
           }, stop),
         );
-        for (const message of chunk.slice(0, outcome.done)) {
+        for (const { message } of chunk.slice(0, outcome.done)) {
           resolveOffset(message.offset);
           lastHandled = message.offset;
           // Started over meanwhile: this message comes again in the replay; it says nothing of the replay's progress.
@@ -281,12 +281,22 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   }
 
   /**
-   * Decode, route, retry, dead-letter: one message. Nothing the message or its handler does is
+   * A message decoded, and its lane: the customer (or partner) it is about, as its type keys it,
+   * so that one customer's messages keep their order even when one came without a Kafka key; a
+   * message that cannot be read goes by its Kafka key.
+   */
+  private read(message: KafkaMessage): { message: KafkaMessage; decoded: Decoded; lane: string } {
+    const decoded = decode(message.value, { maxMessageBytes: this.settings.maxMessageBytes });
+    const lane = decoded.ok ? specOf(decoded.envelope.type).keyOf(decoded.envelope.data as never) : (message.key?.toString('utf8') ?? '');
+    return { message, decoded, lane };
+  }
+
+  /**
+   * Route, retry, dead-letter: one decoded message. Nothing the message or its handler does is
    * thrown out of here; only a dead letter that cannot be written is (the consumer then restarts
    * and reads the message again, so it is never skipped).
    */
-  private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const decoded = decode(message.value, { maxMessageBytes: this.settings.maxMessageBytes });
+  private async process(topic: string, partition: number, message: KafkaMessage, decoded: Decoded): Promise<void> {
     this.metrics?.consumed.inc({ topic: this.topicLabel(topic), type: decoded.ok ? decoded.envelope.type : 'invalid' });
     const replay = this.keeper?.isReplay(topic, partition, message.offset) ?? false;
     const fields = messageLogFields(topic, partition, message, decoded.ok ? decoded.envelope : undefined, replay);
@@ -357,11 +367,6 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   unwrap<T>(): T {
     return this.consumer as T;
   }
-}
-
-/** A message's lane: its key's bytes (a customer's, a partner's id); keyless messages share one lane. */
-function keyOf(message: KafkaMessage): string {
-  return message.key ? message.key.toString('latin1') : '';
 }
 
 function failedNow(): Pick<Failure, 'firstFailureAt' | 'lastFailureAt'> {
