@@ -6,6 +6,7 @@ export * from './reason-codes';
 export * from './catalog';
 export * from './input-limits';
 export * from './validate';
+export * from './schema-check';
 export * from './messages/common';
 export * from './messages/partner-events';
 export * from './messages/customer-events';

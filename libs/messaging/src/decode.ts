@@ -8,6 +8,7 @@ import {
   isMessageType,
   MessageCatalog,
   MessageType,
+  schemaCheckOf,
   specOf,
   validateData,
   validateEnvelope,
@@ -40,7 +41,8 @@ const failure = (errorClass: DecodeFailureClass, message: string, errors: FieldE
 
 /**
  * Bytes -> size -> UTF-8 JSON -> input limits -> CloudEvent -> known type -> data that passes its
- * rules. Total: whatever the bytes, it returns; it never throws.
+ * rules. Total: whatever the bytes, it returns; it never throws. A message the compiled schema of
+ * its type accepts is valid as it is; any other goes through the classes, which say what is wrong.
  */
 export function decode(value: Buffer | null, options: DecodeOptions = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES }): Decoded {
   try {
@@ -70,18 +72,21 @@ function decodeChecked(value: Buffer | null, { maxMessageBytes }: DecodeOptions)
       { path: violation.path, constraints: [violation.constraint] },
     ]);
   }
+  // The compiled schema first: what it accepts the classes accept (asyncapi-agreement.properties.spec.ts).
+  const type = (plain as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && isMessageType(type) && schemaCheckOf(type)(plain)) return { ok: true, envelope: plain as CloudEvent & { type: MessageType } };
   const envelope = validateEnvelope(plain);
   if (!envelope.ok) return failure('NotCloudEvent', 'The value is not a CloudEvents 1.0 envelope.', envelope.errors);
-  const { type } = envelope.value;
-  if (!isMessageType(type)) {
-    return failure('UnknownType', `Unknown message type "${type}".`, [{ path: 'type', constraints: ['unknown message type'] }]);
+  const checkedType = envelope.value.type;
+  if (!isMessageType(checkedType)) {
+    return failure('UnknownType', `Unknown message type "${checkedType}".`, [{ path: 'type', constraints: ['unknown message type'] }]);
   }
-  const data = validateData(type, envelope.value.data);
+  const data = validateData(checkedType, envelope.value.data);
   if (!data.ok) {
     const errors = data.errors.map((e) => ({ ...e, path: e.path ? `data.${e.path}` : 'data' }));
-    return failure('ValidationFailed', `The data of ${type} breaks its rules.`, errors);
+    return failure('ValidationFailed', `The data of ${checkedType} breaks its rules.`, errors);
   }
-  return { ok: true, envelope: { ...envelope.value, type, data: data.value } };
+  return { ok: true, envelope: { ...envelope.value, type: checkedType, data: data.value } };
 }
 
 /** Where a message was read: its physical topic and its Kafka key. */

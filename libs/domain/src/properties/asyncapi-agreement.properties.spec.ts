@@ -1,8 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import fc from 'fast-check';
-import { asyncApiDocument, MessageCatalog, MessageType, NotificationChannels, Parties, specOf, validateData, validateEnvelope } from '@mp/contracts';
+import { asyncApiDocument, MessageCatalog, MessageType, NotificationChannels, Parties, schemaCheckOf, specOf, validateData, validateEnvelope } from '@mp/contracts';
 import { historyArb, Step } from '../testing/arbitraries';
 import { runHistory } from '../testing/model';
 
@@ -18,13 +16,8 @@ import { runHistory } from '../testing/model';
 const doc = asyncApiDocument() as any;
 const types = Object.keys(MessageCatalog) as MessageType[];
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-addFormats(ajv);
-// The document is not a schema; its schemas are reached by JSON pointer from each message's payload.
-ajv.addKeyword('components');
-ajv.addKeyword('payload');
-ajv.addSchema({ $id: 'asyncapi', components: { schemas: doc.components.schemas, messages: Object.fromEntries(types.map((t) => [t, { payload: doc.components.messages[t].payload }])) } });
-const payloadSchema: Record<string, ValidateFunction> = Object.fromEntries(types.map((t) => [t, ajv.getSchema(`asyncapi#/components/messages/${t}/payload`)!]));
+/** The check `decode` runs first: the document's schemas, compiled by ajv (libs/contracts/src/schema-check.ts). */
+const payloadSchema = (type: MessageType) => schemaCheckOf(type);
 
 interface Sample {
   type: MessageType;
@@ -52,8 +45,8 @@ function envelope(sample: Sample) {
 
 /** What the services decide: the envelope's rules, then the data's rules of its type. */
 const byClasses = (sample: Sample) => validateEnvelope(wire(envelope(sample))).ok && validateData(sample.type, sample.data).ok;
-const bySchema = (sample: Sample) => payloadSchema[sample.type](wire(envelope(sample)));
-const schemaErrors = (sample: Sample) => (bySchema(sample) ? [] : payloadSchema[sample.type].errors);
+const bySchema = (sample: Sample) => payloadSchema(sample.type)(wire(envelope(sample)));
+const schemaErrors = (sample: Sample) => (bySchema(sample) ? [] : payloadSchema(sample.type).errors);
 const classErrors = (sample: Sample) => {
   const result = validateData(sample.type, sample.data);
   return result.ok ? [] : result.errors;
