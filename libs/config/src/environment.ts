@@ -71,7 +71,7 @@ export class Environment {
   @Variable({ default: 'redis://127.0.0.1:6379', meaning: 'Redis; `rediss://` for TLS; may hold a password. A Redis Cluster: `redis+cluster://` (`rediss+cluster://` for TLS), optionally `user:password@`, then a comma list of some of its nodes: `redis+cluster://10.0.0.1:6379,10.0.0.2:6379`', secret: true }, text(REDIS_URL_PATTERN, 'must be a redis:// or rediss:// URL, or redis+cluster://host:port,host:port'))
   REDIS_URL!: string;
 
-  @Variable({ default: 'mp:', meaning: 'prefix of every key' }, text(/^\S*$/, 'must not hold spaces'))
+  @Variable({ default: 'mp:', meaning: 'prefix of every key' }, text(/^[^\s{}]*$/, 'must not hold spaces or braces (on a Redis Cluster, a `{...}` in it would be the hash tag of every key: all in one slot)'))
   REDIS_KEY_PREFIX!: string;
 
   // --- the process ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ describe('reading the environment once, at start', () => {
     [{ REDIS_URL: '127.0.0.1:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL, or redis+cluster://host:port,host:port'],
     [{ REDIS_URL: 'redis+cluster://127.0.0.1:7101,' }, 'REDIS_URL must be a redis:// or rediss:// URL, or redis+cluster://host:port,host:port'],
     [{ REDIS_URL: 'redis+cluster://127.0.0.1:7101/3' }, 'REDIS_URL must be a redis:// or rediss:// URL, or redis+cluster://host:port,host:port'],
+    [{ REDIS_KEY_PREFIX: 'mp{eu}:' }, 'REDIS_KEY_PREFIX must not hold spaces or braces (on a Redis Cluster, a `{...}` in it would be the hash tag of every key: all in one slot), got "mp{eu}:"'],
     [{ WEBHOOK_SECRET: 'whsec_short' }, 'WEBHOOK_SECRET must be whsec_ followed by standard base64 of at least 24 bytes, or two of those separated by a space'],
     [{ WEBHOOK_SECRET: secret.slice(6) }, 'WEBHOOK_SECRET must be whsec_ followed by standard base64 of at least 24 bytes, or two of those separated by a space'],
     [{ WEBHOOK_SECRET: `${secret} ${secret} ${secret}` }, 'WEBHOOK_SECRET must be whsec_ followed by standard base64 of at least 24 bytes, or two of those separated by a space'],
