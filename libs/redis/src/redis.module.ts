@@ -1,4 +1,5 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Cluster, Redis } from 'ioredis';
 import { Environment, ENVIRONMENT } from '@mp/config';
 import { createRedisClient, RedisClient } from './redis-client';
 import { redisSettingsOf } from './redis-settings';
@@ -15,7 +16,9 @@ class RedisCloser implements OnApplicationShutdown {
 
 /**
  * ioredis reconnects by itself; without a listener its errors go to stderr, unstructured, at every
- * attempt. Logged here once when the connection is lost and once when it is back.
+ * attempt. Logged here once when the connection is lost and once when it is back. A cluster client
+ * stays ready while one of its nodes is lost (the others answer CLUSTERDOWN meanwhile, unless a
+ * replica takes over): each node is logged once when lost and once when a connection to it is ready again.
  */
 function logConnection(redis: RedisClient): RedisClient {
   const log = new Logger('Redis');
@@ -30,6 +33,20 @@ function logConnection(redis: RedisClient): RedisClient {
     lost = false;
     log.log('Redis reachable again');
   });
+  if (redis instanceof Cluster) {
+    const lostNodes = new Set<string>();
+    redis.on('node error', (error: Error, address: string) => {
+      if (lostNodes.has(address)) return;
+      lostNodes.add(address);
+      log.warn(`Redis Cluster node ${address} unreachable: ${error.message}; reconnecting`);
+    });
+    redis.on('+node', (node: Redis) =>
+      node.once('ready', () => {
+        const address = `${node.options.host}:${node.options.port}`;
+        if (lostNodes.delete(address)) log.log(`Redis Cluster node ${address} reachable again`);
+      }),
+    );
+  }
   return redis;
 }
 
