@@ -1,5 +1,6 @@
 export * from './redis-settings';
 export * from './redis-client';
+export * from './redis-health';
 export * from './keyed-lock';
 export * from './aggregate-store';
 export * from './redis.module';
