@@ -1,3 +1,5 @@
+import type { BenchSystem } from './system';
+
 /**
  * What one named benchmark of `npm run bench` is: it runs against the Kafka and Redis the runner
  * provides, in a world of its own (topics, groups, key prefix), and returns rows, each figure
@@ -13,6 +15,11 @@ export interface BenchContext {
   redisUrl: string;
   /** Progress lines (timestamped by the runner). */
   log(line: string): void;
+  /**
+   * The services as processes (bench/system.ts), started at the first call and shared by the
+   * benchmarks of the run that need them; the runner stops them at the end.
+   */
+  system?: () => Promise<BenchSystem>;
 }
 
 /** A goal of the issue, and whether this run met it (undefined: not measured in this run). */

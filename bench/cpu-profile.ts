@@ -43,7 +43,9 @@ export interface CpuSummary {
 
 /** Where a frame belongs: an npm package, one of the project's libs, node itself, or V8. */
 export function groupOf(frame: CallFrame): string {
-  const { url, functionName } = frame;
+  const { functionName } = frame;
+  // The services' processes run the transpiled tree (bench/compile.ts): .cache/bench/js/libs/... is libs/...
+  const url = frame.url.replace('/.cache/bench/js/', '/');
   if (!url) {
     if (functionName === '(garbage collector)') return 'V8: garbage collector';
     if (functionName === '(program)') return 'V8: (program) — native code, compiler, ...';
@@ -58,15 +60,14 @@ export function groupOf(frame: CallFrame): string {
   return url;
 }
 
-export class CpuProfiler {
-  private readonly session = new Session();
-
-  private post<T = unknown>(method: string, params: object = {}): Promise<T> {
-    return new Promise((resolve, reject) => this.session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
-  }
+/** Starts and stops V8's sampling profiler through the inspector protocol; where the protocol goes is the subclass's. */
+abstract class InspectorCpuProfiler {
+  protected abstract connect(): Promise<void>;
+  protected abstract disconnect(): void;
+  protected abstract post<T = unknown>(method: string, params?: object): Promise<T>;
 
   async start(samplingIntervalUs = 500): Promise<void> {
-    this.session.connect();
+    await this.connect();
     await this.post('Profiler.enable');
     await this.post('Profiler.setSamplingInterval', { interval: samplingIntervalUs });
     await this.post('Profiler.start');
@@ -78,8 +79,69 @@ export class CpuProfiler {
       await this.post('Profiler.disable');
       return summarize(profile);
     } finally {
-      this.session.disconnect();
+      this.disconnect();
     }
+  }
+}
+
+/** This process. */
+export class CpuProfiler extends InspectorCpuProfiler {
+  private readonly session = new Session();
+
+  protected async connect(): Promise<void> {
+    this.session.connect();
+  }
+
+  protected disconnect(): void {
+    this.session.disconnect();
+  }
+
+  protected post<T = unknown>(method: string, params: object = {}): Promise<T> {
+    return new Promise((resolve, reject) => this.session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
+  }
+}
+
+/**
+ * Another process, one started with `--inspect=127.0.0.1:<port>` (a service of the benchmark):
+ * the same protocol over the inspector's WebSocket, so only the measured window is sampled.
+ */
+export class RemoteCpuProfiler extends InspectorCpuProfiler {
+  private socket?: WebSocket;
+  private lastId = 0;
+  private readonly waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
+
+  constructor(private readonly inspectPort: number) {
+    super();
+  }
+
+  protected async connect(): Promise<void> {
+    const targets = (await (await fetch(`http://127.0.0.1:${this.inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+    const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
+    socket.addEventListener('message', (event) => {
+      const answer = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+      const waiter = answer.id === undefined ? undefined : this.waiting.get(answer.id);
+      if (!waiter) return;
+      this.waiting.delete(answer.id!);
+      if (answer.error) waiter.reject(new Error(answer.error.message));
+      else waiter.resolve(answer.result);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.addEventListener('open', () => resolve(), { once: true });
+      socket.addEventListener('error', () => reject(new Error(`inspector on :${this.inspectPort} refused the connection`)), { once: true });
+    });
+    this.socket = socket;
+  }
+
+  protected disconnect(): void {
+    this.socket?.close();
+  }
+
+  protected post<T = unknown>(method: string, params: object = {}): Promise<T> {
+    const id = ++this.lastId;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (result: unknown) => void, reject });
+      this.socket!.send(JSON.stringify({ id, method, params }));
+    });
   }
 }
 
@@ -102,7 +164,7 @@ function summarize(profile: V8Profile): CpuSummary {
     return fallback;
   };
   const label = (frame: CallFrame) => {
-    const where = frame.url ? `${frame.url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(ROOT, '')}:${frame.lineNumber + 1}` : '';
+    const where = frame.url ? `${frame.url.replace('/.cache/bench/js/', '/').replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(ROOT, '')}:${frame.lineNumber + 1}` : '';
     return `${frame.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
   };
   const byGroup = new Map<string, number>();

@@ -16,193 +16,15 @@ import { RequestServiceModule } from '../apps/request-service/src/request-servic
 import { requestServiceOptions } from '../apps/request-service/src/request-service.options';
 import { consumerLag, GroupTopics } from '../test/support/consumer-lag';
 import { RunningService, startService } from '../test/support/service-harness';
+import type { Benchmark, BenchContext, BenchResult, BenchRow } from './benchmark';
 import { measureTogether } from './micro';
 import { CpuProfiler, CpuSummary } from './cpu-profile';
+import { Batch, flow, FlowResult, FlowRound, Observer, oneAtATime, summarize } from './flow';
 import { Profiler } from './profiler';
-import { median, percentile } from './stats';
+import { markdownTable, pairedRatio, profileTables } from './report';
+import { bytes, duration, median, percentile, rate, ratio } from './stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * A consumer of one topic that notes, per request id, when it first saw a message of the wanted
- * type (performance.now(), the same clock the publisher stamps with), and counts every type seen.
- */
-class Observer {
-  private readonly seenAt = new Map<string, number>();
-  readonly types = new Map<string, number>();
-  private consumer?: Consumer;
-  private pending?: { ids: Set<string>; done: () => void };
-
-  constructor(
-    private readonly kafka: Kafka,
-    readonly groupId: string,
-    private readonly topic: string,
-    private readonly wantedType: string,
-  ) {}
-
-  async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
-    this.consumer = consumer;
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const at = performance.now();
-        const envelope = JSON.parse(message.value?.toString('utf8') ?? '{}') as { type?: string; data?: { requestId?: string } };
-        const type = envelope.type ?? '?';
-        this.types.set(type, (this.types.get(type) ?? 0) + 1);
-        const id = envelope.data?.requestId;
-        if (type === this.wantedType && id !== undefined && !this.seenAt.has(id)) {
-          this.seenAt.set(id, at);
-          if (this.pending?.ids.delete(id) && this.pending.ids.size === 0) this.pending.done();
-        }
-      },
-    });
-    await joined;
-  }
-
-  at(id: string): number | undefined {
-    return this.seenAt.get(id);
-  }
-
-  /** Resolves when every id has been seen; costs O(1) per message, so the wait takes no CPU from the service. */
-  waitForAll(ids: readonly string[], timeoutMs: number): Promise<void> {
-    const pending = new Set(ids.filter((id) => !this.seenAt.has(id)));
-    if (pending.size === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending = undefined;
-        reject(new Error(`${this.topic}: ${pending.size} of ${ids.length} ${this.wantedType} not seen within ${timeoutMs} ms (types seen: ${JSON.stringify(Object.fromEntries(this.types))})`));
-      }, timeoutMs);
-      this.pending = {
-        ids: pending,
-        done: () => {
-          clearTimeout(timer);
-          this.pending = undefined;
-          resolve();
-        },
-      };
-    });
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-  }
-}
-
-export interface FlowRound {
-  n: number;
-  /** Messages per second, from the first publish to the last message seen. */
-  throughput: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Time until every produce request of the burst was acknowledged. */
-  publishAckMs: number;
-  elapsedMs: number;
-  /** performance.now() when the burst began. */
-  start: number;
-}
-
-export interface FlowResult {
-  rounds: FlowRound[];
-  throughput: number;
-  throughputs: number[];
-  p50: number;
-  p99: number;
-  max: number;
-  publishAckMs: number;
-}
-
-function summarize(rounds: FlowRound[]): FlowResult {
-  return {
-    rounds,
-    throughputs: rounds.map((r) => r.throughput),
-    throughput: median(rounds.map((r) => r.throughput)),
-    p50: median(rounds.map((r) => r.p50)),
-    p99: median(rounds.map((r) => r.p99)),
-    max: Math.max(...rounds.map((r) => r.max)),
-    publishAckMs: median(rounds.map((r) => r.publishAckMs)),
-  };
-}
-
-interface Batch {
-  ids: string[];
-  messages: Message[];
-}
-
-/**
- * Publishes the whole batch as fast as the producer takes it (chunks sent concurrently), stamping
- * each message with the time its chunk was handed to the producer, then waits until the observer
- * has seen every id. Latency includes the queueing of a burst: later messages wait for earlier ones.
- */
-async function flow(producer: Producer, topic: string, batch: Batch, observer: Observer, timeoutMs: number, chunkSize = 50): Promise<FlowRound> {
-  const sentAt = new Map<string, number>();
-  const start = performance.now();
-  const sends: Promise<unknown>[] = [];
-  for (let i = 0; i < batch.messages.length; i += chunkSize) {
-    const at = performance.now();
-    for (const id of batch.ids.slice(i, i + chunkSize)) sentAt.set(id, at);
-    sends.push(producer.send({ topic, messages: batch.messages.slice(i, i + chunkSize) }));
-  }
-  await Promise.all(sends);
-  const publishAckMs = performance.now() - start;
-  await observer.waitForAll(batch.ids, timeoutMs);
-  const latencies = batch.ids.map((id) => observer.at(id)! - sentAt.get(id)!);
-  const last = Math.max(...batch.ids.map((id) => observer.at(id)!));
-  const elapsedMs = last - start;
-  return {
-    n: batch.ids.length,
-    throughput: batch.ids.length / (elapsedMs / 1000),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: Math.max(...latencies),
-    publishAckMs,
-    elapsedMs,
-    start,
-  };
-}
-
-interface Lane {
-  topic: string;
-  batch: Batch;
-  observer: Observer;
-}
-
-/**
- * One message at a time: publish, wait until its result is seen, then the next; the lanes take
- * turns message by message, so a machine that changes speed hits them alike. The latency of a
- * message with nothing queued in front of it; the rate is 1 / the mean latency.
- */
-async function oneAtATime(producer: Producer, lanes: Lane[], timeoutMs: number): Promise<FlowRound[]> {
-  const latencies = lanes.map(() => [] as number[]);
-  const acks = lanes.map(() => 0);
-  const start = performance.now();
-  const n = Math.min(...lanes.map((lane) => lane.batch.ids.length));
-  for (let i = 0; i < n; i++) {
-    for (const [l, { topic, batch, observer }] of lanes.entries()) {
-      const sentAt = performance.now();
-      await producer.send({ topic, messages: [batch.messages[i]] });
-      acks[l] += performance.now() - sentAt;
-      await observer.waitForAll([batch.ids[i]], timeoutMs);
-      latencies[l].push(observer.at(batch.ids[i])! - sentAt);
-    }
-  }
-  return latencies.map((values, l) => {
-    const sum = values.reduce((total, ms) => total + ms, 0);
-    return {
-      n,
-      throughput: n / (sum / 1000),
-      p50: percentile(values, 50),
-      p99: percentile(values, 99),
-      max: Math.max(...values),
-      publishAckMs: acks[l] / n,
-      elapsedMs: sum,
-      start,
-    };
-  });
-}
 
 export interface PipelineOptions {
   n: number;
@@ -634,4 +456,97 @@ export class PipelineBench {
     for (const group of groups) await this.admin.deleteGroups([group]).catch(() => undefined);
     await quietly(this.admin.disconnect());
   }
+}
+
+const SIZES = {
+  full: { n: 1000, rounds: 5, warmup: 500, sequential: 100 },
+  quick: { n: 100, rounds: 1, warmup: 50, sequential: 10 },
+};
+
+/**
+ * `pipeline`: the request-service booted in this process, so that its own steps can be timed in
+ * place (bench/profiler.ts) beside a CPU profile; against a raw kafkajs produce → consume. It runs
+ * in a Kafka namespace and Redis prefix of its own under the run's, so that the services the
+ * intake and freshness benchmarks start (their request-service is in a group of that name too)
+ * never see its commands.
+ */
+export const pipeline: Benchmark = {
+  name: 'pipeline',
+  title: 'the request-service in this process (command → RelationshipRequested), its steps timed in place, vs raw kafkajs produce → consume',
+  async run(context: BenchContext): Promise<BenchResult> {
+    const { n, rounds, warmup, sequential } = SIZES[context.size];
+    const outer = { namespace: process.env.KAFKA_NAMESPACE, keyPrefix: process.env.REDIS_KEY_PREFIX };
+    process.env.KAFKA_NAMESPACE = `${outer.namespace ?? ''}pipeline.`;
+    process.env.REDIS_KEY_PREFIX = `${outer.keyPrefix ?? ''}pipeline:`;
+    const bench = new PipelineBench({ n, rounds, warmup, sequential, run: 'pipeline', timeoutMs: 60_000, log: context.log });
+    try {
+      return pipelineReport(n, rounds, await bench.run());
+    } finally {
+      await bench.stop();
+      process.env.KAFKA_NAMESPACE = outer.namespace;
+      process.env.REDIS_KEY_PREFIX = outer.keyPrefix;
+    }
+  },
+};
+
+function pipelineReport(n: number, rounds: number, pipe: PipelineResult): BenchResult {
+  const seqRow = (id: string, name: string, round: FlowRound, baseline?: { id: string; round: FlowRound }): BenchRow => ({
+    id,
+    name,
+    n: `${round.n}×1`,
+    rate: round.throughput,
+    unit: 'cmd/s',
+    p50Ms: round.p50,
+    p99Ms: round.p99,
+    ...(baseline ? { baseline: baseline.id, ratio: round.throughput / baseline.round.throughput } : {}),
+  });
+  const rows: BenchRow[] = [
+    {
+      id: '3a',
+      name: 'pipeline: RequestRelationship → request-service → RelationshipRequested',
+      n: `${n}×${rounds}`,
+      rate: pipe.pipeline.throughput,
+      unit: 'cmd/s',
+      p50Ms: pipe.pipeline.p50,
+      p99Ms: pipe.pipeline.p99,
+      baseline: '3b',
+      ratio: pairedRatio(pipe.pipeline.throughputs, pipe.raw.throughputs),
+    },
+    { id: '3b', name: `baseline: raw kafkajs produce→consume [${bytes(pipe.messageBytes)}]`, n: `${n}×${rounds}`, rate: pipe.raw.throughput, unit: 'msg/s', p50Ms: pipe.raw.p50, p99Ms: pipe.raw.p99 },
+    seqRow('3c', 'pipeline, one command at a time (nothing queued in front)', pipe.pipelineSequential, { id: '3d', round: pipe.rawSequential }),
+    seqRow('3d', 'baseline: raw kafkajs, one message at a time', pipe.rawSequential),
+  ];
+  const prof = pipe.profile;
+  const perCommandMs = prof.windowMs / prof.n;
+  const steps = markdownTable(
+    ['step', 'calls/cmd', 'mean in round', 'alone p50', 'alone p99', 'per command', 'share'],
+    [
+      ...prof.steps.map((st) => [
+        st.name,
+        Number.isNaN(st.perCommand) ? '-' : st.perCommand.toFixed(2),
+        Number.isNaN(st.meanMs) ? '-' : duration(st.meanMs),
+        st.aloneP50 === undefined ? '-' : duration(st.aloneP50),
+        st.aloneP99 === undefined ? '-' : duration(st.aloneP99),
+        duration(st.totalMs / prof.n),
+        `${((st.totalMs / prof.windowMs) * 100).toFixed(0)}%`,
+      ]),
+      ['total (window ÷ N)', '', '', '', '', duration(perCommandMs), '100%'],
+    ],
+  );
+  return {
+    rows,
+    notes: [
+      `The request-service moves commands at ${ratio(rows[0].ratio!)} the rate of bare Kafka produce→consume (${rate(pipe.pipeline.throughput)} vs ${rate(pipe.raw.throughput)} msg/s), ` +
+        `with ${ratio(median(pipe.pipeline.rounds.map((r, i) => r.p50 / pipe.raw.rounds[i].p50)))} its p50 latency. One at a time (3c vs 3d), a command takes ${duration(pipe.pipelineSequential.p50)} (p50) ` +
+        `from publish to event against ${duration(pipe.rawSequential.p50)} for a bare Kafka hop: the burst p50 of 3a is queueing behind the other commands, not the cost of one.`,
+      `Where the time goes: one more round of ${prof.n} commands with the service's steps timed in place (${rate(prof.throughput)} cmd/s, ${duration(perCommandMs)} per command from first publish ` +
+        `to last message handled, ${prof.messagesPerCommand.toFixed(2)} messages handled per command); "alone" = the same step run by itself, one at a time, on the idle service.\n\n${steps}`,
+      `This process during that round: event loop busy ${(prof.eventLoopUtilization * 100).toFixed(0)}% of the time, CPU ${duration(prof.cpuMs / prof.n)} per command ` +
+        `(${((prof.cpuMs / prof.spanMs) * 100).toFixed(0)}% of one core), ${prof.gcPauses} GC pauses totalling ${duration(prof.gcPauseMs)}. "mean in round" includes whatever else the one JS thread ran meanwhile ` +
+        '(the bench\'s own producer and observer, kafkajs decoding fetches).',
+      `CPU profile of this process over that round (V8 sampling every 0.5 ms; builtins such as socket writes charged to the package that called them): ${profileTables(prof.cpu, prof.n, 12)}`,
+      `Service boot ${duration(pipe.bootMs)}; reference data (${pipe.referenceMessages} messages) folded in ${duration(pipe.referenceCatchUpMs)}; after the last event of a round the service needed ` +
+        `${pipe.drainMs.map((ms) => duration(ms)).join(', ')} more to reach lag 0; command ${bytes(pipe.messageBytes)}, event ${bytes(pipe.eventBytes)}; RequestRejected ${pipe.rejected}, dead letters ${pipe.deadLetters}.`,
+    ],
+  };
 }
