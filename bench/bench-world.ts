@@ -63,7 +63,14 @@ const PRODUCERS = 3;
 export async function fillTopics(kafka: Kafka, settings: KafkaSettings, run: string, customers: number, history = new CustomerHistory()): Promise<Filled> {
   const start = performance.now();
   const producers: Producer[] = Array.from({ length: PRODUCERS }, () =>
-    kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false }),
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // As the services' producer: an idempotent producer keeps retrying, or a retry could break its order.
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    }),
   );
   await Promise.all(producers.map((p) => p.connect()));
   try {

@@ -22,6 +22,7 @@ describe('bench histories', () => {
       expect(message.value).not.toContain('%%');
     }
     expect(new Set(messages.map((m) => JSON.parse(m.value).id)).size).toBe(messages.length);
+    expect(messages.map((m) => JSON.parse(m.value).id)).toEqual(history.eventIds('cust-42'));
     expect(decode(Buffer.from(partnerRegistration('res-a', 0, new Date()).value)).ok).toBe(true);
   });
 

@@ -144,6 +144,11 @@ export class CustomerHistory {
     return this.templates.map((t) => ({ topic: t.topic, key: t.key.fill(customerId, resellerIds), value: t.value.fill(customerId, resellerIds) }));
   }
 
+  /** The ids of the customer's messages (the ids a service folding them remembers as seen). */
+  eventIds(customerId: string): string[] {
+    return Array.from({ length: this.events }, (_, i) => `${customerId}-e${i + 1}`);
+  }
+
   /** The customer's state after the history (what each service folds), as the JSON the stores keep. */
   stateJson(customerId: string, resellerIds: readonly string[]): string {
     return this.state.fill(customerId, resellerIds);

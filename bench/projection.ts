@@ -31,7 +31,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Customers per run (10 lifecycle events each: 4 requests, 3 relationships established with delegated admin), and the time budgets. */
 const SIZES: Record<BenchSize, { projection: number; rebuild: number; capMs: number; bareCapMs: number }> = {
-  full: { projection: 20_000, rebuild: 100_000, capMs: 90_000, bareCapMs: 20_000 },
+  full: { projection: 20_000, rebuild: 100_000, capMs: 60_000, bareCapMs: 20_000 },
   quick: { projection: 200, rebuild: 200, capMs: 30_000, bareCapMs: 30_000 },
 };
 
@@ -225,7 +225,7 @@ export const rebuild: Benchmark = {
       const bare = await bareRead(kafka.kafka, kafka.settings, HISTORY_TOPICS, setup.total, 'bench-bare-rebuild', size.bareCapMs);
       return {
         rows: rows('e', `rebuild: the running directory's read models forgotten and rebuilt from ${customers} customers' histories`, `${thousands(setup.filled.lifecycleEvents)} events`, rebuilt, bare, [
-          { text: '≥ 1,000,000 events rebuilt', met: setup.filled.lifecycleEvents >= 1_000_000 },
+          { text: '≥ 1,000,000 events rebuilt', met: finished(rebuilt) && setup.filled.lifecycleEvents >= 1_000_000 },
           { text: '< 60 s', met: fullMs(rebuilt) < 60_000 },
         ]),
         notes: [

@@ -10,7 +10,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { CustomerState, emptyPartnerState, evolvePartner, PartnerState } from '@mp/domain';
+import { CustomerState, emptyCustomerState, emptyPartnerState, evolvePartner, PartnerState } from '@mp/domain';
 import { CustomerStore, PartnerStore } from '@mp/state';
 import Redis from 'ioredis';
 import { activeRelationships, toCustomerResellers } from '../apps/directory-service/src/customers/customer-views';
@@ -39,7 +39,8 @@ interface Load {
 
 /**
  * The directory's read model of `customers` customers (3 active relationships and a pending request
- * each) and of their resellers, written by its own stores as its projection writes them; and, for
+ * each) and of their resellers, written by its own stores (one compare-and-set each, as folding
+ * their histories would leave them); and, for
  * the baseline, each customer's answer as the directory's own view code renders it.
  */
 async function seed(redis: Redis, run: string, customers: number): Promise<{ pool: string[]; ms: number }> {
@@ -62,7 +63,8 @@ async function seed(redis: Redis, run: string, customers: number): Promise<{ poo
       Array.from({ length: Math.min(SEED_CONCURRENCY, customers - from) }, async (_, i) => {
         const customerId = customerIdOf(run, from + i);
         const state = JSON.parse(history.stateJson(customerId, resellersOf(from + i, pool, history.resellers))) as CustomerState;
-        await store.update(customerId, `seed-${customerId}`, () => state);
+        // A first write (version 0), with the ids of the history's events as the seen ids: what folding them leaves.
+        await store.save(customerId, { state: emptyCustomerState(customerId), version: '0', seen: false, doc: null, outbox: null }, state, history.eventIds(customerId));
         bodies.set(`${BODY_KEYS}${customerId}`, JSON.stringify(toCustomerResellers(customerId, activeRelationships(state), partners)));
       }),
     );
@@ -118,18 +120,23 @@ export const query: Benchmark = {
       let bare: { child: ChildProcess; url: string } | undefined;
       try {
         context.log(`starting the directory (a process) and seeding ${size.customers} customers through its stores...`);
-        const [started, seeded] = await Promise.all([ServiceProcess.start('directory-service', 'DIRECTORY_PORT'), seed(redis, world.run, size.customers)]);
-        directory = started;
-        bare = await startBareServer(context.redisUrl, world.keyPrefix);
+        // All three at once; each server is stopped at the end even when another start failed.
+        const [started, bareStarted, seeding] = await Promise.allSettled([ServiceProcess.start('directory-service', 'DIRECTORY_PORT'), startBareServer(context.redisUrl, world.keyPrefix), seed(redis, world.run, size.customers)]);
+        if (started.status === 'fulfilled') directory = started.value;
+        if (bareStarted.status === 'fulfilled') bare = bareStarted.value;
+        if (started.status === 'rejected') throw started.reason;
+        if (bareStarted.status === 'rejected') throw bareStarted.reason;
+        if (seeding.status === 'rejected') throw seeding.reason;
+        const [directoryUrl, bareUrl, seeded] = [started.value.url, bareStarted.value.url, seeding.value];
         context.log(`seeded in ${duration(seeded.ms)}; both servers up`);
         const headers = { ...(await opsHeaders()) };
         // Same answer from both, byte for byte.
         const probe = `/v1/customers/${customerIdOf(world.run, 0)}/resellers`;
-        const [fromDirectory, fromBare] = await Promise.all([directory.url, bare.url].map(async (url) => (await fetch(`${url}${probe}`, { headers })).text()));
+        const [fromDirectory, fromBare] = await Promise.all([directoryUrl, bareUrl].map(async (url) => (await fetch(`${url}${probe}`, { headers })).text()));
         if (fromDirectory !== fromBare) throw new Error(`the bare server's body differs from the directory's:\n${fromBare}\n${fromDirectory}`);
         const resellers = (JSON.parse(fromDirectory) as { resellers: unknown[] }).resellers.length;
 
-        const servers = { directory: directory.url, bare: bare.url };
+        const servers = { directory: directoryUrl, bare: bareUrl };
         for (const url of Object.values(servers)) await load(url, headers, size.customers, world.run, 1); // warm-up
         const peak: Record<'directory' | 'bare', Load[]> = { directory: [], bare: [] };
         for (let r = 0; r < size.rounds; r++) {
@@ -166,7 +173,7 @@ export const query: Benchmark = {
             { id: 'c4', name: 'baseline at the same rate', n: `${half.bare.requests} requests`, rate: half.bare.rps, unit: 'req/s', p50Ms: half.bare.p50, p99Ms: half.bare.p99 },
           ],
           notes: [
-            `c: ${size.customers} customers with ${resellers} active relationships each (and a pending request), written by the directory's own stores (CustomerStore, PartnerStore) as its projection writes them, in ${duration(seeded.ms)}; ` +
+            `c: ${size.customers} customers with ${resellers} active relationships each (and a pending request), written by the directory's own stores (CustomerStore.save, one compare-and-set each with the history's event ids as seen; PartnerStore) in ${duration(seeded.ms)}; ` +
               `the directory-service as a process of its own (ts-node, as the tests run it), with an ops bearer token on every request (its check is part of the cost); the baseline a bare Node http server, also a process, answering with one ioredis GET of the same body (checked equal byte for byte). ` +
               `autocannon in the bench's process, ${CONNECTIONS} connections, ${size.rounds} round(s) of ${size.seconds} s each, alternated: the directory answered ${rate(d.rps)} req/s (p50 ${duration(d.p50)}, p99 ${duration(d.p99)}) against ${rate(b.rps)} req/s for the bare server: ${ratio(speed)} (median of the rounds' ratios). ` +
               `At half its peak (${halfRate} req/s for ${size.seconds * 2} s) its p99 was ${duration(half.directory.p99)} (p50 ${duration(half.directory.p50)}); the bare server's at the same rate ${duration(half.bare.p99)}. ` +
