@@ -17,7 +17,7 @@ describe('the Redis client, as REDIS_URL says', () => {
     const client = createRedisClient(settings('rediss+cluster://svc:pw@10.0.0.1:6379,10.0.0.2:6380'), { keyPrefix: 'mp:', failFast: true });
     expect(client).toBeInstanceOf(Cluster);
     const cluster = client as Cluster;
-    expect(cluster.options).toMatchObject({ keyPrefix: 'mp:', lazyConnect: true });
+    expect(cluster.options).toMatchObject({ keyPrefix: 'mp:', lazyConnect: true, slotsRefreshTimeout: 5_000 });
     expect(cluster.options.redisOptions).toMatchObject({ username: 'svc', password: 'pw', tls: {}, maxRetriesPerRequest: 1 });
     expect(cluster.options.redisOptions).not.toHaveProperty('keyPrefix');
     expect(cluster.options.clusterRetryStrategy?.(1)).toBeNull();

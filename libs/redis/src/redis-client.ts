@@ -31,6 +31,8 @@ export function createRedisClient({ target }: RedisSettings, { keyPrefix, failFa
   const { nodes, username, password, tls } = target;
   return new Cluster(nodes, {
     ...shared,
+    // How long the slot map may take to come (ioredis: 1 s); on a busy machine it took longer, and every command waiting for it failed.
+    slotsRefreshTimeout: 5_000,
     // The key prefix is the cluster's, applied before a key's slot is computed: not the nodes'.
     redisOptions: { ...perCommand, username, password, ...(tls ? { tls: {} } : {}) },
     ...(failFast ? { clusterRetryStrategy: () => null } : {}),
