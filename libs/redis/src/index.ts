@@ -8,3 +8,5 @@ export * from './due-index';
 export * from './lease';
 export * from './lua-script';
 export * from './key-sweep';
+export * from './hash-slot';
+export * from './spread-copies';
