@@ -29,9 +29,20 @@ export async function inWorld<T>(label: string, context: BenchContext, body: (wo
   }
 }
 
-/** The contract's topics of this world, created as every service creates them at start. */
+/**
+ * The contract's topics of this world, created as every service creates them at start. A busy
+ * broker may still say UNKNOWN_TOPIC_OR_PARTITION of topics it is creating after kafkajs has
+ * stopped waiting for their leaders: asked again (it creates only those missing), three times.
+ */
 export async function createContractTopics(settings: KafkaSettings, kafka: Kafka): Promise<void> {
-  await new TopicProvisioner(settings, kafka).ensureTopics(ALL_TOPICS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await new TopicProvisioner(settings, kafka).ensureTopics(ALL_TOPICS);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 export interface Filled {
