@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Environment, ENVIRONMENT } from '@mp/config';
 import { systemClock } from '@mp/domain';
-import { REDIS } from '@mp/redis';
-import type { Redis } from 'ioredis';
+import { REDIS, RedisClient } from '@mp/redis';
 import { SandboxClock } from './sandbox-clock';
 
 /**
@@ -17,7 +16,7 @@ export const CLOCK = Symbol('CLOCK');
     {
       provide: CLOCK,
       inject: [REDIS, ENVIRONMENT],
-      useFactory: (redis: Redis, env: Environment) => (env.SANDBOX_CLOCK ? new SandboxClock(redis) : systemClock),
+      useFactory: (redis: RedisClient, env: Environment) => (env.SANDBOX_CLOCK ? new SandboxClock(redis) : systemClock),
     },
   ],
   exports: [CLOCK],

@@ -1,6 +1,6 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import type { Clock } from '@mp/domain';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@mp/redis';
 
 /** Where a sandbox keeps how far its time runs ahead of the wall clock, in ms. */
 export const SANDBOX_CLOCK_KEY = 'sandbox:clock-offset-ms';
@@ -14,7 +14,7 @@ export class SandboxClock implements Clock, OnApplicationShutdown {
   private offsetMs = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     this.timer = setInterval(() => void this.refresh(), 500);
     this.timer.unref();
     void this.refresh();

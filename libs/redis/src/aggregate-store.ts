@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { KeyedLock } from './keyed-lock';
 import { LuaScript } from './lua-script';
 
@@ -57,7 +57,7 @@ export class AggregateStore<S> {
   private readonly lock = new KeyedLock();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** The owner and kind, e.g. `request:customer`: each service keeps its own copy. */
     private readonly namespace: string,
     private readonly initial: (id: string) => S,

@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Environment, ENVIRONMENT } from '@mp/config';
 import type { Clock } from '@mp/domain';
 import { CLOCK } from '@mp/platform';
-import { Lease, REDIS } from '@mp/redis';
-import type { Redis } from 'ioredis';
+import { Lease, REDIS, RedisClient } from '@mp/redis';
 import { StateRebuild } from './state-rebuild';
 import { CustomerStore } from './stores';
 
@@ -35,7 +34,7 @@ export class DueScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     private readonly customers: CustomerStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) redis: RedisClient,
     @Inject(ENVIRONMENT) env: Environment,
     private readonly state: StateRebuild,
     @Optional() @Inject(DUE_WORK) private readonly work?: DueWork,

@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Environment, ENVIRONMENT } from '@mp/config';
 import { WaitPolicy } from '@mp/domain';
-import { REDIS } from '@mp/redis';
-import type { Redis } from 'ioredis';
+import { REDIS, RedisClient } from '@mp/redis';
 import { CustomerCommandHandler, WAIT_POLICY } from './customer-command.handler';
 import { LifecycleEventsMessageController } from './lifecycle-events.message.controller';
 import { ReferenceDataMessageController } from './reference-data.message.controller';
@@ -41,8 +40,8 @@ export class StateModule {
       module: StateModule,
       controllers: [...(foldReferenceData ? [ReferenceDataMessageController] : []), ...(foldLifecycleEvents ? [LifecycleEventsMessageController] : [])],
       providers: [
-        { provide: CustomerStore, useFactory: (redis: Redis) => new CustomerStore(redis, service, dueAt), inject: [REDIS] },
-        { provide: PartnerStore, useFactory: (redis: Redis) => new PartnerStore(redis, service), inject: [REDIS] },
+        { provide: CustomerStore, useFactory: (redis: RedisClient) => new CustomerStore(redis, service, dueAt), inject: [REDIS] },
+        { provide: PartnerStore, useFactory: (redis: RedisClient) => new PartnerStore(redis, service), inject: [REDIS] },
         { provide: WAIT_POLICY, useFactory: waitPolicyOf, inject: [ENVIRONMENT] },
         { provide: HELD_WHILE_REBUILDING, useValue: heldWhileRebuilding },
         StateProjector,

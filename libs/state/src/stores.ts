@@ -1,6 +1,5 @@
-import { AggregateStore, DueIndex } from '@mp/redis';
+import { AggregateStore, DueIndex, RedisClient } from '@mp/redis';
 import { CustomerState, emptyCustomerState, emptyPartnerState, PartnerState } from '@mp/domain';
-import type { Redis } from 'ioredis';
 
 /** When a customer's state next needs a timed decision (a pure function of the state), if ever. */
 export type DueAt = (state: CustomerState) => number | undefined;
@@ -13,7 +12,7 @@ export class CustomerStore extends AggregateStore<CustomerState> {
   readonly dueIndex?: DueIndex;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     /** The service's short name, the first part of its keys (`request`, `consent`, ...). */
     readonly service: string,
     private readonly dueAt?: DueAt,
@@ -32,7 +31,7 @@ export class CustomerStore extends AggregateStore<CustomerState> {
 
 /** A service's own copy of every partner's state, keyed `<service>:partner:{partnerId}`. */
 export class PartnerStore extends AggregateStore<PartnerState> {
-  constructor(redis: Redis, service: string) {
+  constructor(redis: RedisClient, service: string) {
     super(redis, `${service}:partner`, emptyPartnerState);
   }
 }

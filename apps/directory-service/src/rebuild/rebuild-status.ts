@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Readiness } from '@mp/platform';
-import { REDIS } from '@mp/redis';
+import { REDIS, RedisClient } from '@mp/redis';
 import { StateRebuild } from '@mp/state';
-import type { Redis } from 'ioredis';
 
 const REBUILD_RETRY_AFTER_SECONDS = 5;
 
@@ -24,7 +23,7 @@ export class RebuildStatus implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly state: StateRebuild,
     readiness: Readiness,
   ) {

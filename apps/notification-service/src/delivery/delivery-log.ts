@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NotificationFailureReason } from '@mp/contracts';
-import { REDIS } from '@mp/redis';
-import type { Redis } from 'ioredis';
+import { REDIS, RedisClient } from '@mp/redis';
 
 /** What became of one notification: the final attempt's result, kept so that it is never sent twice. */
 export interface DeliveryRecord {
@@ -24,7 +23,7 @@ export interface DeliveryRecord {
  */
 @Injectable()
 export class DeliveryLog {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   keyOf(customerId: string): string {
     return `notification:deliveries:{${customerId}}`;

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LuaScript, REDIS } from '@mp/redis';
-import type { Redis } from 'ioredis';
+import { LuaScript, REDIS, RedisClient } from '@mp/redis';
 import { PartyKey, partyKeyOf } from '../notification-plan';
 import { DeliveryLog, DeliveryRecord } from './delivery-log';
 import type { QueuedNotification } from './delivery-rules';
@@ -56,7 +55,7 @@ return due
 export class DeliveryQueue {
   static readonly SCHEDULE = 'notification:{queue}:due';
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly deliveries: DeliveryLog,
   ) {}
 
