@@ -4,8 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@mp/auth';
 import { describeThrown } from '@mp/contracts';
 import { BrokerPing, KafkaTransport } from '@mp/messaging';
-import { REDIS } from '@mp/redis';
-import type { Redis } from 'ioredis';
+import { REDIS, RedisClient, redisUnavailable } from '@mp/redis';
 import { Readiness, ReadinessCheck, ReadinessResult } from './readiness';
 
 /** How long one readiness condition may take before it counts as down: a probe must answer. */
@@ -16,7 +15,7 @@ export const READINESS_CHECK_TIMEOUT_MS = 2_000;
  * `/health/ready`: 200 only when
  * - `kafka`: a broker answers now, and the consumer has joined its group (down while it joins at
  *   start, while Kafka cannot be reached, and while a crashed consumer is re-created);
- * - `redis`: Redis answers;
+ * - `redis`: Redis answers (a Redis Cluster: every master says `cluster_state:ok`);
  * - `state`: the service's state is built (down while it is built from the topics, at start or
  *   after Redis was lost: in the whole group, as commands wait for it);
  * - and what the service adds (`Readiness`): the directory's `readModels`, down while an
@@ -38,7 +37,7 @@ export class HealthController {
     private readonly transport: KafkaTransport,
     private readonly broker: BrokerPing,
     private readonly readiness: Readiness,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   @Get('live')
@@ -74,10 +73,8 @@ export class HealthController {
   }
 
   private async redisAnswers(): Promise<ReadinessResult> {
-    // Not connected: say so at once rather than queue a PING behind the reconnection.
-    if (this.redis.status !== 'ready') return { up: false, message: `Redis is not connected (${this.redis.status})` };
-    const answer = await this.redis.ping();
-    return answer === 'PONG' ? { up: true } : { up: false, message: `PING answered ${answer}` };
+    const why = await redisUnavailable(this.redis);
+    return why === undefined ? { up: true } : { up: false, message: why };
   }
 
   private stateBuilt(): ReadinessResult {
