@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { randomUUID } from 'node:crypto';
 import { TopicName, Topics } from '@mp/contracts';
 import { KAFKA_SETTINGS, KafkaSettings, KafkaTransport, physicalTopic, StateKeeper } from '@mp/messaging';
-import { REDIS } from '@mp/redis';
-import type { Redis } from 'ioredis';
+import { LuaScript, REDIS, RedisClient, SpreadCopies } from '@mp/redis';
 import { Admin, Kafka } from 'kafkajs';
 import { CustomerStore } from './stores';
 
 const CHECK_EVERY_MS = 1_000;
+
+/** Deletes the generation marker (KEYS[1]) if it still holds ARGV[1]. */
+const FORGET_GENERATION = new LuaScript<number>(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 
 export const HELD_WHILE_REBUILDING = Symbol('HELD_WHILE_REBUILDING');
 /** What a deciding service holds back while its state is rebuilt: the commands. */
@@ -68,6 +70,8 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   private readonly log = new Logger(StateRebuild.name);
   private readonly generationKey: string;
   private readonly partitionsKey: string;
+  /** On a Redis Cluster, the generation again on every master: a master that lost its data lost its copy. */
+  private readonly copies: SpreadCopies;
   /** Topics whose messages act on the state (commands; a notifier's events): held back while it is built. */
   private readonly heldTopics: Set<string>;
   private readonly admin: Admin;
@@ -94,7 +98,7 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   private checkFailure?: string;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
     kafka: Kafka,
     customers: CustomerStore,
@@ -103,6 +107,7 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   ) {
     this.generationKey = `${customers.service}:state:generation`;
     this.partitionsKey = `${customers.service}:state:partitions`;
+    this.copies = new SpreadCopies(redis, this.generationKey);
     this.heldTopics = new Set(held.map((t) => physicalTopic(settings, t)));
     this.admin = kafka.admin();
     transport.useStateKeeper(this);
@@ -169,6 +174,13 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     return until !== undefined && BigInt(offset) < until;
   }
 
+  /** The generation of the state in Redis: a new one begun (its copies written) when the marker is missing. */
+  private async currentGeneration(): Promise<string> {
+    const candidate = randomUUID();
+    if ((await this.redis.set(this.generationKey, candidate, 'NX')) === 'OK') await this.copies.write(candidate);
+    return (await this.redis.get(this.generationKey))!;
+  }
+
   /** One check at a time: is the marker there, are own partitions of this generation, may commands run. */
   check(): Promise<void> {
     this.checking ??= this.checkOnce().finally(() => (this.checking = undefined));
@@ -176,8 +188,14 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
   }
 
   private async checkOnce(): Promise<void> {
-    await this.redis.set(this.generationKey, randomUUID(), 'NX');
-    const generation = (await this.redis.get(this.generationKey))!;
+    let generation = await this.currentGeneration();
+    // One master of a Redis Cluster lost with its data took a part of the state, and maybe not the
+    // marker: its copy of the generation tells. The marker goes, as in any loss, and a new generation begins.
+    if (generation === this.generation && !(await this.copies.intact(generation))) {
+      this.log.warn(`a part of the state in Redis is gone (a master of the Redis Cluster lost its data): rebuilding it from the topics`);
+      await FORGET_GENERATION.run(this.redis, [this.generationKey], [generation]);
+      generation = await this.currentGeneration();
+    }
     if (generation !== this.generation) {
       if (this.generation) this.log.warn(`the state in Redis is of a new generation (${generation}): rebuilding it from the topics`);
       this.generation = generation;
