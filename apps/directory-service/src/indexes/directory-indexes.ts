@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS } from '@mp/redis';
-import type { Redis } from 'ioredis';
+import { REDIS, RedisClient } from '@mp/redis';
 import { lexRangeStart } from '../resellers/pagination';
 import type { IndexWrite } from './index-writes';
 
@@ -20,24 +19,21 @@ export function resellerCustomersKey(resellerId: string): string {
  */
 @Injectable()
 export class DirectoryIndexes {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
+  /**
+   * The writes at once: ioredis pipelines them automatically, per node on a cluster (an explicit
+   * pipeline must keep to one node, and the writes' keys are on different ones).
+   */
   async apply(writes: readonly IndexWrite[]): Promise<void> {
-    if (writes.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const write of writes) {
-      if (write.index === 'request-owner') {
-        // The first customer to claim a request id keeps it: a replay writes the same value again.
-        pipeline.set(requestOwnerKey(write.requestId), write.customerId, 'NX');
-      } else if (write.op === 'add') {
-        pipeline.zadd(resellerCustomersKey(write.resellerId), 0, write.customerId);
-      } else {
-        pipeline.zrem(resellerCustomersKey(write.resellerId), write.customerId);
-      }
-    }
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    await Promise.all(writes.map((write) => this.write(write)));
+  }
+
+  private write(write: IndexWrite): Promise<unknown> {
+    // The first customer to claim a request id keeps it: a replay writes the same value again.
+    if (write.index === 'request-owner') return this.redis.set(requestOwnerKey(write.requestId), write.customerId, 'NX');
+    if (write.op === 'add') return this.redis.zadd(resellerCustomersKey(write.resellerId), 0, write.customerId);
+    return this.redis.zrem(resellerCustomersKey(write.resellerId), write.customerId);
   }
 
   /** The customer that holds a request, if the request is known. */
