@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Topics } from '@mp/contracts';
-import { directoryRebuildProgress, forgetDirectoryReadModels, RebuildProgress, withAdmin } from '@mp/operations';
+import { DIRECTORY_GROUP, directoryRebuildProgress, forgetDirectoryReadModels, RebuildProgress, withAdmin } from '@mp/operations';
 import { configureServiceApp } from '@mp/platform';
 import { physicalTopic } from '@mp/messaging';
 import { CustomerStore } from '@mp/state';
@@ -26,7 +26,6 @@ import { duration, rate, ratio } from './stats';
 
 /** The topics the histories are on: what a directory must read to project them. */
 const HISTORY_TOPICS = [Topics.partnerEvents, Topics.customerEvents, Topics.requestEvents, Topics.relationshipEvents];
-const DIRECTORY_GROUP = 'directory-service';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Customers per run (10 lifecycle events each: 4 requests, 3 relationships established with delegated admin), and the time budgets. */
