@@ -15,7 +15,10 @@ import { median, percentile } from './stats';
  */
 export class Observer {
   private readonly seenAt = new Map<string, number>();
+  private readonly positions = new Map<string, { partition: number; offset: string }>();
   private readonly messageIds = new Set<string>();
+  /** The highest offset seen on each partition. */
+  private readonly highest = new Map<number, bigint>();
   readonly types = new Map<string, number>();
   /** Messages of the wanted type for a request id already seen. */
   repeats = 0;
@@ -38,8 +41,12 @@ export class Observer {
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
         const at = performance.now();
+        // Read again after a rebalance of this observer's own group (a busy machine misses heartbeats): not a second message on the topic.
+        const offset = BigInt(message.offset);
+        if (offset <= (this.highest.get(partition) ?? -1n)) return;
+        this.highest.set(partition, offset);
         const envelope = JSON.parse(message.value?.toString('utf8') ?? '{}') as { id?: string; type?: string; data?: { requestId?: string } };
         const type = envelope.type ?? '?';
         this.types.set(type, (this.types.get(type) ?? 0) + 1);
@@ -51,6 +58,7 @@ export class Observer {
         if (type === this.wantedType && id !== undefined && this.seenAt.has(id)) this.repeats++;
         else if (type === this.wantedType && id !== undefined) {
           this.seenAt.set(id, at);
+          this.positions.set(id, { partition, offset: message.offset });
           if (this.pending?.ids.delete(id) && this.pending.ids.size === 0) this.pending.done();
         }
       },
@@ -60,6 +68,11 @@ export class Observer {
 
   at(id: string): number | undefined {
     return this.seenAt.get(id);
+  }
+
+  /** Where the first message of the wanted type for `id` is on the topic. */
+  positionOf(id: string): { partition: number; offset: string } | undefined {
+    return this.positions.get(id);
   }
 
   /** Resolves when every id has been seen; costs O(1) per message, so the wait takes no CPU from the service. */

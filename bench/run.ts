@@ -168,6 +168,8 @@ async function main(): Promise<void> {
       } catch (error) {
         if (abortCode !== undefined) throw error;
         section.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        const exited = (await system?.catch(() => undefined))?.exited() ?? [];
+        if (exited.length) section.error += `\n${exited.join('\n')}`;
         console.error(`${benchmark.name} failed: ${section.error}`);
       }
       section.seconds = (performance.now() - begun) / 1000;

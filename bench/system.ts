@@ -6,7 +6,7 @@
  * benchmark can take a CPU profile of exactly the window it measures (RemoteCpuProfiler).
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { createKafka, kafkaSettingsFromEnv } from '@mp/messaging';
+import { createKafka, kafkaSettingsFromEnv, physicalTopic } from '@mp/messaging';
 import { consumerLag, SERVICE_GROUPS } from '@mp/operations';
 import { freePort } from '../test/messaging/service-process';
 import { compiled, compileForProcesses, processEnv } from './compile';
@@ -36,6 +36,11 @@ class CompiledProcess {
 
   isRunning(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The last lines the process wrote. */
+  tail(chars = 3000): string {
+    return this.output.slice(-chars);
   }
 
   /** Polls `ready` until it says yes; fails with the process's output if it exits or takes longer than `timeoutMs`. */
@@ -145,6 +150,28 @@ export class BenchSystem {
     return new Map(lags.map((g) => [g.group, g.lag]));
   }
 
+  /**
+   * Resolves once consumer group `group` (a service's, by name) has handled the message at
+   * `offset` of `partition` of the contract topic `topic`: its committed offset is past it.
+   */
+  async handled(group: string, topic: string, position: { partition: number; offset: string }, timeoutMs = 60_000): Promise<void> {
+    const settings = kafkaSettingsFromEnv('bench-lag');
+    const admin = createKafka(settings).admin();
+    await admin.connect();
+    try {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const [committed] = await admin.fetchOffsets({ groupId: `${settings.namespace}${group}`, topics: [physicalTopic(settings, topic)] });
+        const at = committed?.partitions.find((p) => p.partition === position.partition)?.offset ?? '-1';
+        if (BigInt(at) > BigInt(position.offset)) return;
+        if (Date.now() > deadline) throw new Error(`${group} has not handled offset ${position.offset} of ${topic}/${position.partition} within ${timeoutMs} ms (committed ${at})`);
+        await sleep(2);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Resolves once each of `groups` has handled everything published so far (one pass with no lag at all). */
   async settled(groups: readonly string[] = SERVICE_GROUPS, timeoutMs = 120_000): Promise<number> {
     const start = Date.now();
@@ -154,6 +181,13 @@ export class BenchSystem {
       if (Date.now() - start > timeoutMs) throw new Error(`not settled within ${timeoutMs} ms: ${[...lags].map(([g, l]) => `${g} ${l}`).join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** Instances that are no longer running, each with how it ended and the last it wrote: for the message of a failed benchmark. */
+  exited(): string[] {
+    return this.instances
+      .filter((i) => !i.process.isRunning())
+      .map((i) => `${i.label} exited (${i.process.child.exitCode ?? i.process.child.signalCode}):\n${i.process.tail()}`);
   }
 
   /** SIGTERM to every instance: each finishes what is in flight, commits and leaves its group. */
