@@ -198,14 +198,26 @@ export const freshness: Benchmark = {
       }
       log(`warm-up probes done; load ${load.sent} commands sent, lag ${[...(await system.lag())].map(([g, l]) => `${g} ${l}`).join(', ')}`);
       const results: Probe[] = [];
-      for (let i = warmup; i < probeAsks.length; i++) {
-        if (load.exhausted) throw new Error(`the background load ran out of (customer, reseller) pairs after ${results.length} probes: raise loadCustomers`);
-        results.push(await probe(probeAsks[i], i));
+      /** Why the probes stopped before the last: a probe timed out, or the load's pairs ran out (the services fell behind it). */
+      let cutShort: string | undefined;
+      for (let i = warmup; i < probeAsks.length && !cutShort; i++) {
+        if (load.exhausted) {
+          cutShort = `the background load ran out of (customer, reseller) pairs (${loadAsks.length}) after ${results.length} probes, the probes having taken longer than it lasts`;
+          break;
+        }
+        try {
+          results.push(await probe(probeAsks[i], i));
+        } catch (error) {
+          cutShort = `probe ${results.length + 1} of ${probes} gave up: ${(error as Error).message}`;
+          log(cutShort);
+          continue;
+        }
         if (results.length % Math.max(1, Math.floor(probes / 5)) === 0) {
           const fresh = results.map((r) => r.freshMs);
           log(`${results.length}/${probes} probes: p50 ${percentile(fresh, 50).toFixed(1)} ms, max ${Math.max(...fresh).toFixed(1)} ms; load ${load.sent} commands sent`);
         }
       }
+      if (results.length === 0) throw new Error(cutShort ?? 'no probe');
       const loadRate = await load.stop();
       const lagAtEnd = await system.lag();
       log('waiting for the services to handle the rest of the load...');
@@ -220,6 +232,7 @@ export const freshness: Benchmark = {
         }),
       );
       return report({
+        cutShort,
         results,
         loadRate,
         loadTarget: loadPerSecond,
@@ -249,6 +262,7 @@ async function shares(system: BenchSystem): Promise<string> {
 }
 
 interface Measured {
+  cutShort?: string;
   results: Probe[];
   loadRate: number;
   loadTarget: number;
@@ -281,7 +295,7 @@ function report(m: Measured): BenchResult {
       p99Ms: p99(fresh),
       baseline: 'f3',
       ratio: p50(fresh) / p50(hop),
-      goals: [{ text: 'p99 < 100 ms', met: p99(fresh) < 100 }],
+      goals: [{ text: 'p99 < 100 ms', met: p99(fresh) < 100 && !m.cutShort }],
     },
     { id: 'f2', name: 'of which: ApproveRequest produced → RelationshipEstablished on the topic', n: `${n} probes`, p50Ms: p50(event), p99Ms: p99(event), baseline: 'f3', ratio: p50(event) / p50(hop) },
     { id: 'f3', name: 'baseline: one bare kafkajs hop (produce → consume) under the same load', n: `${n} hops`, p50Ms: p50(hop), p99Ms: p99(hop) },
@@ -310,6 +324,7 @@ function report(m: Measured): BenchResult {
   return {
     rows,
     notes: [
+      ...(m.cutShort ? [`**The probes stopped after ${n}**: ${m.cutShort}.`] : []),
       'A probe: RequestRelationship for a customer of its own, wait for its RelationshipRequested and for the consent-service to have folded it, then produce ApproveRequest and ask GET /v1/customers/{id}/resellers ' +
         `back to back (1 ms apart, a median ${polls} asks per probe) until the reseller is listed; f1 is from that produce to that answer. Probe i asks directory instance i mod 2: ${byDirectory.join('; ')}. ` +
         'f2 is the consent-service\'s part of it, seen by a consumer of the topic; the rest is the directory folding the event into Redis and answering. f3: right after each probe, the same ApproveRequest produced to a plain topic and consumed; ratio = p50 ÷ f3\'s p50.',
