@@ -1,4 +1,5 @@
 import { readEnvironment } from '@mp/config';
+import { LogContext } from '@mp/messaging';
 import pino, { DestinationStream } from 'pino';
 import { httpLogLevel, lineScrubber, logFormatOf, pinoHttpOf, REDACTED } from './logger-options';
 
@@ -58,6 +59,26 @@ describe('a service logger', () => {
     const text = written.join('');
     for (const secret of secrets) expect(text).not.toContain(secret);
     expect(text).toContain(`could not log in to smtps://mailer:***@mail.example:465 with ${REDACTED}`);
+  });
+
+  it("puts the fields of the logging context in hand on every line written in it, each context its own, across awaits", async () => {
+    const { logger, lines } = serviceLogger();
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const handle = (offset: string) =>
+      new LogContext().run({ topic: 't', offset }, async () => {
+        logger.info('begun');
+        await tick();
+        logger.warn({ offset: 'its own' }, 'a line that says otherwise keeps its word');
+      });
+    await Promise.all([handle('1'), handle('2')]);
+    logger.info('outside');
+    expect(lines().map(({ offset, topic, msg }) => ({ offset, topic, msg }))).toEqual([
+      { offset: '1', topic: 't', msg: 'begun' },
+      { offset: '2', topic: 't', msg: 'begun' },
+      { offset: 'its own', topic: 't', msg: 'a line that says otherwise keeps its word' },
+      { offset: 'its own', topic: 't', msg: 'a line that says otherwise keeps its word' },
+      { offset: undefined, topic: undefined, msg: 'outside' },
+    ]);
   });
 
   it('starts at LOG_LEVEL', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Environment, secretValuesOf } from '@mp/config';
+import { logContextFields } from '@mp/messaging';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 
@@ -114,6 +115,8 @@ export function pinoHttpOf(service: string, env: Environment, isTerminal = Boole
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: REDACTED },
+    // The consumed message's fields (topic, partition, offset, id...) on every line written while it is in hand.
+    mixin: logContextFields,
     serializers: { req: requestForLogs, res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }) },
     quietReqLogger: true,
     autoLogging: { ignore: (req: IncomingMessage) => QUIET_ROUTES.test(req.url ?? '') },
