@@ -11,18 +11,21 @@ import { median, percentile } from './stats';
  * A consumer of one topic that notes, per request id, when it first saw a message of the wanted
  * type (performance.now(), the same clock the publisher stamps with), and counts every type seen.
  * It also counts what would show an effect applied twice: a second message of the wanted type for
- * one request id, and a message id seen twice.
+ * one request id under another id; and, apart, a message id seen again (a re-sent event keeps its id,
+ * derived from its cause, so its consumers drop it: at-least-once made effectively-once, DESIGN §7).
  */
 export class Observer {
   private readonly seenAt = new Map<string, number>();
   private readonly positions = new Map<string, { partition: number; offset: string }>();
+  /** The envelope id of the first message of the wanted type for each request id. */
+  private readonly firstIds = new Map<string, string | undefined>();
   private readonly messageIds = new Set<string>();
   /** The highest offset seen on each partition. */
   private readonly highest = new Map<number, bigint>();
   readonly types = new Map<string, number>();
-  /** Messages of the wanted type for a request id already seen. */
+  /** Messages of the wanted type for a request id already seen, under another envelope id: applied twice. */
   repeats = 0;
-  /** Messages whose envelope id was already seen (a re-published event). */
+  /** Messages whose envelope id was already seen: re-sent (after a rebalance or a restart), dropped by their consumers. */
   duplicateIds = 0;
   private consumer?: Consumer;
   private pending?: { ids: Set<string>; done: () => void };
@@ -55,9 +58,11 @@ export class Observer {
           else this.messageIds.add(envelope.id);
         }
         const id = envelope.data?.requestId;
-        if (type === this.wantedType && id !== undefined && this.seenAt.has(id)) this.repeats++;
-        else if (type === this.wantedType && id !== undefined) {
+        if (type === this.wantedType && id !== undefined && this.seenAt.has(id)) {
+          if (this.firstIds.get(id) !== envelope.id) this.repeats++;
+        } else if (type === this.wantedType && id !== undefined) {
           this.seenAt.set(id, at);
+          this.firstIds.set(id, envelope.id);
           this.positions.set(id, { partition, offset: message.offset });
           if (this.pending?.ids.delete(id) && this.pending.ids.size === 0) this.pending.done();
         }
