@@ -22,10 +22,13 @@ import { shareOf } from './report';
 import { percentile } from './stats';
 import type { BenchSystem } from './system';
 
-/** The quick run (CI: does it work?) keeps a lighter load, so that a small shared runner keeps up with it. */
+/**
+ * The quick run (CI: does it work?) keeps a lighter load, so that a small shared runner keeps up with it.
+ * The probes stop after `budgetMs` (the run's time budget) when services that fall behind the load make each one slow.
+ */
 const SIZES = {
-  full: { probes: 100, warmup: 10, loadCustomers: 3000, loadPerSecond: 500 },
-  quick: { probes: 20, warmup: 3, loadCustomers: 500, loadPerSecond: 100 },
+  full: { probes: 100, warmup: 10, loadCustomers: 2500, loadPerSecond: 500, budgetMs: 100_000 },
+  quick: { probes: 20, warmup: 3, loadCustomers: 500, loadPerSecond: 100, budgetMs: 30_000 },
 };
 const LOAD_RESELLERS = 20;
 /** A background request is approved this long after it was made. */
@@ -119,7 +122,7 @@ export const freshness: Benchmark = {
   title: 'ApproveRequest produced → the directory answers with the new reseller, under 500 commands/s of background load (100 with --quick), vs a bare Kafka hop under the same load',
   async run(context: BenchContext): Promise<BenchResult> {
     const { log } = context;
-    const { probes, warmup, loadCustomers, loadPerSecond } = SIZES[context.size];
+    const { probes, warmup, loadCustomers, loadPerSecond, budgetMs } = SIZES[context.size];
     if (!context.system) throw new Error('freshness needs the services (context.system)');
     const system = await context.system();
     const { settings, kafka, admin, topic, ...client } = benchKafka();
@@ -202,9 +205,14 @@ export const freshness: Benchmark = {
       }
       log(`warm-up probes done; load ${load.sent} commands sent, lag ${[...(await system.lag())].map(([g, l]) => `${g} ${l}`).join(', ')}`);
       const results: Probe[] = [];
-      /** Why the probes stopped before the last: a probe timed out, or the load's pairs ran out (the services fell behind it). */
+      /** Why the probes stopped before the last: a probe timed out, the budget was spent, or the load's pairs ran out (the services fell behind it). */
       let cutShort: string | undefined;
+      const probing = performance.now();
       for (let i = warmup; i < probeAsks.length && !cutShort; i++) {
+        if (performance.now() - probing > budgetMs) {
+          cutShort = `the probes took longer than their ${budgetMs / 1000} s budget`;
+          break;
+        }
         if (load.exhausted) {
           cutShort = `the background load ran out of (customer, reseller) pairs (${loadAsks.length}) after ${results.length} probes, the probes having taken longer than it lasts`;
           break;
