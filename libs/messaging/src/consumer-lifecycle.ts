@@ -15,6 +15,15 @@ export function consumerConfig(settings: KafkaSettings): ConsumerConfig {
   };
 }
 
+/**
+ * Batches of this many partitions are handled at once (kafkajs' `partitionsConsumedConcurrently`),
+ * each in its key lanes; never two batches of one partition. One customer's messages are on one
+ * partition of a topic, and its state is read and written under a per-customer lock, so this only
+ * overlaps the round trips of different customers: +45% commands/s in the pipeline benchmark
+ * (3 partitions, against 1 at a time).
+ */
+export const PARTITIONS_AT_ONCE = 3;
+
 /** A crashed consumer is re-created after 1 s, 2 s, 4 s... at most 30 s apart while it keeps crashing. */
 export function restartDelayMs(crashesInARow: number): number {
   return Math.min(30_000, 1_000 * 2 ** Math.max(0, crashesInARow - 1));

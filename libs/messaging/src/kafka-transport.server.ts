@@ -4,7 +4,7 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import { CloudEvent, describeThrown, isMessageType, MessageCatalog, MessageType, specOf, TopicName, Topics } from '@mp/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { CONSUMER_LEAVE_BUDGET_MS, consumerConfig, ConsumerState, crashesInARow, leaveWithin, restartDelayMs } from './consumer-lifecycle';
+import { CONSUMER_LEAVE_BUDGET_MS, consumerConfig, ConsumerState, crashesInARow, leaveWithin, PARTITIONS_AT_ONCE, restartDelayMs } from './consumer-lifecycle';
 import { Failure, handlerFailure, MAX_ERROR_MESSAGE_CHARS, writeDeadLetter } from './dead-letters';
 import { decode, Decoded, placementFailure } from './decode';
 import { EventPublisher } from './event-publisher';
@@ -126,7 +126,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     await consumer.connect();
     await consumer.subscribe({ topics: this.subscribedTopics().map((t) => physicalTopic(this.settings, t)), fromBeginning: true });
     if (this.stopped()) return consumer.disconnect(); // closed while it was being re-created
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+    await consumer.run({ partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
   }
 
   /** One line per join: the group, this member, and the partitions it was given. */
