@@ -12,7 +12,7 @@
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -190,7 +190,9 @@ async function main(): Promise<void> {
   const totalSeconds = (performance.now() - started) / 1000;
   const file = args.size === 'quick' ? join(ROOT, '.cache', 'bench', 'RESULTS.quick.md') : join(ROOT, 'bench', 'RESULTS.md');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, markdownReport({ date: new Date(), size: args.size, machine, sections, totalSeconds }));
+  // What the profiles found and what each change bought: kept by hand, after the figures of this run.
+  const findings = join(ROOT, 'bench', 'FINDINGS.md');
+  writeFileSync(file, markdownReport({ date: new Date(), size: args.size, machine, sections, totalSeconds }) + (existsSync(findings) ? `\n${readFileSync(findings, 'utf8')}` : ''));
   console.log('');
   const missed = goalsNotMet(sections.flatMap((s) => s.result?.rows ?? []));
   if (missed.length) console.log(`goals not met: ${missed.join('; ')}`);
