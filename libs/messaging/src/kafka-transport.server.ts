@@ -11,7 +11,7 @@ import { EventPublisher } from './event-publisher';
 import { inKeyLanes } from './key-lanes';
 import { KafkaMessageContext } from './kafka-message.context';
 import { contractTopic, KafkaSettings, physicalTopic } from './kafka-settings';
-import { LogContext, messageLogFields } from './log-context';
+import { inLogContext, messageLogFields } from './log-context';
 import { ConsumerControl, StateKeeper } from './state-keeper';
 import { TopicProvisioner } from './topic-provisioner';
 import { KAFKA_SETTINGS } from './tokens';
@@ -33,7 +33,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *   that does not answer at start is tried again like a crash, and `/health/ready` says why;
  * - on close, finishes the message in hand, commits, leaves the group, within a bounded time.
  *
- * Logs: each message is handled in a logging context (`LogContext`), so every line written
+ * Logs: each message is handled in a logging context (`inLogContext`), so every line written
  * meanwhile carries its topic, partition, offset, id, type, correlationid and causationid; one
  * line at debug says it was handled (the handlers log their decisions at info), a dead letter is
  * a warning; joining the group, a rebalance, a crash and leaving are info or error.
@@ -61,7 +61,6 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     private readonly publisher: EventPublisher,
     private readonly topics: TopicProvisioner,
     @Optional() private readonly metrics?: ServiceMetrics,
-    @Optional() private readonly logContext?: LogContext,
   ) {
     super();
   }
@@ -300,18 +299,17 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     this.metrics?.consumed.inc({ topic: this.topicLabel(topic), type: decoded.ok ? decoded.envelope.type : 'invalid' });
     const replay = this.keeper?.isReplay(topic, partition, message.offset) ?? false;
     const fields = messageLogFields(topic, partition, message, decoded.ok ? decoded.envelope : undefined, replay);
-    const inContext = (work: () => Promise<void>) => (this.logContext ? this.logContext.run(fields, work) : work());
-    if (!decoded.ok) return inContext(() => this.deadLetter(topic, partition, message, { ...decoded, attempts: 1, ...failedNow() }));
+    if (!decoded.ok) return inLogContext(fields, () => this.deadLetter(topic, partition, message, { ...decoded, attempts: 1, ...failedNow() }));
     const envelope = decoded.envelope;
     const misplaced = placementFailure(envelope, { topic, key: message.key }, this.settings.namespace);
-    if (misplaced) return inContext(() => this.deadLetter(topic, partition, message, { ...misplaced, errors: [], attempts: 1, ...failedNow() }));
+    if (misplaced) return inLogContext(fields, () => this.deadLetter(topic, partition, message, { ...misplaced, errors: [], attempts: 1, ...failedNow() }));
     // Looked up by type directly: Nest's getHandlerByPattern tries JSON.parse on every pattern.
     const handler = this.messageHandlers.get(envelope.type);
     if (!handler) return; // a valid message of a type this service has no business with
 
     const timer = this.metrics?.handlerDuration.startTimer({ type: envelope.type });
     try {
-      await inContext(() => this.handle(topic, partition, message, envelope, handler));
+      await inLogContext(fields, () => this.handle(topic, partition, message, envelope, handler));
     } finally {
       timer?.();
     }

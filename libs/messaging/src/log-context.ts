@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@mp/contracts';
 import type { KafkaMessage } from 'kafkajs';
 
@@ -41,15 +40,12 @@ export function logContextFields(): Record<string, unknown> {
 
 /**
  * Runs a piece of work (one consumed message) in a logging context of its own: every line any
- * code writes meanwhile, through Nest's `Logger` or nestjs-pino, carries `bindings`, across every
- * `await` and whatever else runs concurrently (an AsyncLocalStorage of ours, read by the logger's
- * `mixin`). Cheap when nothing is logged: nestjs-pino's `runInContext` made a child logger per
- * message, whose bindings went through the redaction paths every time (3-8% of a service's CPU
- * under load, at any log level).
+ * code writes meanwhile, through Nest's `Logger` or nestjs-pino, carries `fields`, across every
+ * `await` and whatever else runs concurrently (an AsyncLocalStorage, read by the logger's `mixin`).
+ * Cheap when nothing is logged: nestjs-pino's `runInContext` made a child logger per message,
+ * whose bindings went through the redaction paths every time (3-8% of a service's CPU under load,
+ * at any log level).
  */
-@Injectable()
-export class LogContext {
-  run<T>(bindings: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
-    return context.run(bindings, work);
-  }
+export function inLogContext<T>(fields: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
+  return context.run(fields, work);
 }

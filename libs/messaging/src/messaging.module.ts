@@ -5,7 +5,6 @@ import { EventPublisher } from './event-publisher';
 import { Environment, ENVIRONMENT } from '@mp/config';
 import { createKafka, kafkaSettingsOf, KafkaSettings } from './kafka-settings';
 import { KafkaTransport } from './kafka-transport.server';
-import { LogContext } from './log-context';
 import { TopicProvisioner } from './topic-provisioner';
 import { KAFKA_SETTINGS } from './tokens';
 
@@ -22,10 +21,9 @@ export class MessagingModule {
         EventPublisher,
         TopicProvisioner,
         KafkaTransport,
-        LogContext,
         BrokerPing,
       ],
-      exports: [KAFKA_SETTINGS, Kafka, EventPublisher, TopicProvisioner, KafkaTransport, LogContext, BrokerPing],
+      exports: [KAFKA_SETTINGS, Kafka, EventPublisher, TopicProvisioner, KafkaTransport, BrokerPing],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { readEnvironment } from '@mp/config';
-import { LogContext } from '@mp/messaging';
+import { inLogContext } from '@mp/messaging';
 import pino, { DestinationStream } from 'pino';
 import { httpLogLevel, lineScrubber, logFormatOf, pinoHttpOf, REDACTED } from './logger-options';
 
@@ -65,7 +65,7 @@ describe('a service logger', () => {
     const { logger, lines } = serviceLogger();
     const tick = () => new Promise((resolve) => setImmediate(resolve));
     const handle = (offset: string) =>
-      new LogContext().run({ topic: 't', offset }, async () => {
+      inLogContext({ topic: 't', offset }, async () => {
         logger.info('begun');
         await tick();
         logger.warn({ offset: 'its own' }, 'a line that says otherwise keeps its word');
