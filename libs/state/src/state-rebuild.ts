@@ -223,17 +223,20 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
    * starts it over again.
    */
   private async rebuild(partitions: Array<{ topic: string; partition: number; horizon?: bigint }>, generation: string): Promise<void> {
-    // Held, then rewound, first: from here on nothing acts on the state about to be rebuilt, and no
-    // message of these partitions is begun again before its replay, so all begun so far is below the horizon.
+    // Held first: from here on nothing acts on the state about to be rebuilt.
     this.hold(true);
-    const consumed = new Map<string, bigint>();
-    for (const p of partitions) {
-      consumed.set(k(p), this.transport.seekToBeginning(p.topic, p.partition));
-      this.reached.set(k(p), 0n);
-    }
     await this.admin.connect();
     const topics = [...new Set(partitions.map((p) => p.topic))];
     const committed = await this.admin.fetchOffsets({ groupId: this.settings.groupId, topics });
+    // Rewound and given their horizon at once, with no await in between: a message fetched again
+    // after the rewind is already known as a replay (were it not, one handled on the lost state
+    // between the loss and its discovery would be skipped as seen, and its effect lost), and no
+    // message of these partitions is begun again before, so all begun so far is below the horizon.
+    for (const p of partitions) {
+      const offset = BigInt(committed.find((t) => t.topic === p.topic)?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1');
+      this.replayUntil.set(k(p), replayHorizon(offset, this.transport.seekToBeginning(p.topic, p.partition), p.horizon));
+      this.reached.set(k(p), 0n);
+    }
     const ends = new Map<string, bigint>();
     for (const topic of topics) {
       for (const p of await this.admin.fetchTopicOffsets(topic)) ends.set(key(topic, p.partition), BigInt(p.high));
@@ -241,11 +244,9 @@ export class StateRebuild implements StateKeeper, OnApplicationShutdown {
     const fields: string[] = [];
     const done: Array<{ topic: string; partition: number }> = [];
     for (const p of partitions) {
-      const offset = BigInt(committed.find((t) => t.topic === p.topic)?.partitions.find((c) => c.partition === p.partition)?.offset ?? '-1');
-      const horizon = replayHorizon(offset, consumed.get(k(p)), p.horizon);
+      const horizon = this.replayUntil.get(k(p))!;
       const held = this.heldTopics.has(p.topic);
       const target = held ? horizon : (ends.get(k(p)) ?? 0n);
-      this.replayUntil.set(k(p), horizon);
       this.rebuilding.set(k(p), { target, held });
       fields.push(k(p), formatBuild({ generation, status: held ? 'replaying' : 'building', horizon }));
       // Caught up already (nothing to consume, or consumed while the offsets were read).
