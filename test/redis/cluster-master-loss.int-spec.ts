@@ -3,8 +3,6 @@ import { endToEnd } from '../support/end-to-end';
 import { eventually } from '../support/eventually';
 import { provideRedisCluster, TestRedisCluster } from '../support/redis-cluster';
 
-const PORTS = [7121, 7122, 7123];
-
 /**
  * One master of a Redis Cluster lost with its data (restarted empty, no replica to take over): a
  * part of the state is gone, the generation marker maybe not; each master's copy of the generation
@@ -15,7 +13,7 @@ describe('losing one master of a Redis Cluster', () => {
   let redis: RedisClient;
   const givenUrl = process.env.REDIS_URL;
   beforeAll(async () => {
-    cluster = await provideRedisCluster({ env: { ...process.env, REDIS_URL: undefined }, ports: PORTS });
+    cluster = await provideRedisCluster({ env: { ...process.env, REDIS_URL: undefined } });
     process.env.REDIS_URL = cluster.url;
     redis = createRedisClient(redisSettingsOf({ REDIS_URL: cluster.url, REDIS_KEY_PREFIX: '' }));
   });

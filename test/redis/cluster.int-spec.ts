@@ -21,7 +21,7 @@ function notification(customerId: string, n: number, awaitsParty = false): Queue
 
 /**
  * What the services keep in Redis, on a Redis Cluster of three masters (the one `REDIS_URL` names
- * when it is a cluster URL, else one started on 127.0.0.1:7111-7113 by scripts/redis-cluster.sh):
+ * when it is a cluster URL, else one of its own on free ports of 127.0.0.1, by scripts/redis-cluster.sh):
  * every script, pipeline and multi-key command stays in one slot, the aggregates spread over
  * every master, and what sweeps keys by pattern reaches each master.
  */
@@ -33,7 +33,7 @@ describe('the read models on a Redis Cluster', () => {
   let redis: RedisClient;
 
   beforeAll(async () => {
-    cluster = await provideRedisCluster({ ports: [7111, 7112, 7113] });
+    cluster = await provideRedisCluster();
     // The world's key deletion works on whatever REDIS_URL names: here, the cluster.
     process.env.REDIS_URL = cluster.url;
     redis = createRedisClient(redisSettingsOf({ REDIS_URL: cluster.url, REDIS_KEY_PREFIX: world.keyPrefix }), { keyPrefix: world.keyPrefix });

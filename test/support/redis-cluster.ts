@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 // Relative: Jest's global setup loads this file without the path aliases.
@@ -17,24 +18,33 @@ export interface TestRedisCluster {
 
 /**
  * A Redis Cluster for the tests: the one `REDIS_URL` names when it names a cluster; else three
- * masters on 127.0.0.1 started by `scripts/redis-cluster.sh` on `ports` (nothing persisted), or the
- * cluster already answering there. `stop()` stops only what was started here.
+ * masters of its own on 127.0.0.1, started by `scripts/redis-cluster.sh` on free ports (nothing
+ * persisted) and stopped by `stop()`. Never one found answering: another run's cluster may be
+ * stopped, or emptied, under this one (two test runs on one machine).
  */
-export async function provideRedisCluster({ env = process.env, ports = [7101, 7102, 7103] }: { env?: NodeJS.ProcessEnv; ports?: number[] } = {}): Promise<TestRedisCluster> {
+export async function provideRedisCluster({ env = process.env }: { env?: NodeJS.ProcessEnv } = {}): Promise<TestRedisCluster> {
   if (env.REDIS_URL && redisTargetOf(env.REDIS_URL).cluster) return { url: env.REDIS_URL, stop: async () => {} };
-  // The default ports keep the script's default directory; others a directory of their own.
-  const own = ports.join(' ') === '7101 7102 7103' ? {} : { REDIS_CLUSTER_DIR: join(ROOT, '.cache', `redis-cluster-${ports[0]}`) };
-  const scriptEnv = { ...env, ...own, REDIS_CLUSTER_PORTS: ports.join(' ') };
-  const answering = await run('bash', [SCRIPT, 'status'], { env: scriptEnv }).then(
-    () => true,
-    () => false,
-  );
-  if (!answering) await run('bash', [SCRIPT, 'start'], { env: scriptEnv, timeout: 60_000 });
+  const ports = await freeClusterPorts(3);
+  const scriptEnv = { ...env, REDIS_CLUSTER_DIR: join(ROOT, '.cache', `redis-cluster-${ports[0]}`), REDIS_CLUSTER_PORTS: ports.join(' ') };
+  await run('bash', [SCRIPT, 'start'], { env: scriptEnv, timeout: 60_000 });
   const url = (await run('bash', [SCRIPT, 'url'], { env: scriptEnv })).stdout.trim();
-  return {
-    url,
-    stop: async () => {
-      if (!answering) await run('bash', [SCRIPT, 'stop'], { env: scriptEnv, timeout: 30_000 });
-    },
-  };
+  return { url, stop: async () => void (await run('bash', [SCRIPT, 'stop'], { env: scriptEnv, timeout: 30_000 })) };
+}
+
+/** `count` consecutive ports on 127.0.0.1 that are free, and so are their cluster bus ports (each + 10000). */
+async function freeClusterPorts(count: number): Promise<number[]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if ((await Promise.all([...ports, ...ports.map((p) => p + 10_000)].map(isFree))).every(Boolean)) return ports;
+  }
+  throw new Error(`no ${count} free ports (and bus ports) found on 127.0.0.1 for a Redis Cluster`);
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
