@@ -51,7 +51,7 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
       // An outcome folded before its request (two topics, no order between them) keeps its status.
       const known = state.requests[d.requestId];
       const merged = known ? { ...request, status: known.status, updatedAt: known.updatedAt, history: known.history } : request;
-      return putRequest(state, merged, step(event, 'pending', d.requestedBy.userId));
+      return putRequest(state, merged, step(event, 'pending', d.requestedBy.userId), known !== undefined);
     }
     case 'RequestRejected': {
       const d = event.data;
@@ -68,7 +68,7 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
         updatedAt: event.time,
         history: [],
       };
-      return putRequest(state, request, step(event, 'rejected', d.actor.userId, d.reason));
+      return putRequest(state, request, step(event, 'rejected', d.actor.userId, d.reason), false);
     }
     case 'RequestCancelled':
       return changeRequest(state, event.data, step(event, 'cancelled', event.data.cancelledBy.userId));
@@ -100,13 +100,18 @@ function step(event: CustomerEvent, status: RequestStep['status'], by?: string, 
   return { eventId: event.id, type: event.type, at: event.time, status, by, reason };
 }
 
-/** Adds a step to a request, once per event id, keeping the history in time order. */
-function putRequest(state: CustomerState, request: RequestView, change: RequestStep): CustomerState {
+/**
+ * Adds a step to a request (`known`: one already in the state), once per event id, keeping the
+ * history in time order. Status and `updatedAt` follow from the request and the step alone, not
+ * from the history: a copy kept without it (`keptByDeciders`) folds to the same request.
+ */
+function putRequest(state: CustomerState, request: RequestView, change: RequestStep, known: boolean): CustomerState {
   if (request.history.some((h) => h.eventId === change.eventId)) return state;
   const history = [...request.history, change].sort((a, b) => a.at.localeCompare(b.at));
   // `pending` is where a request starts, so its step never overrides an outcome already known.
-  const status = change.status === 'pending' && request.history.length > 0 ? request.status : change.status;
-  const updated: RequestView = { ...request, status, updatedAt: history[history.length - 1].at, history };
+  const status = change.status === 'pending' && known ? request.status : change.status;
+  const updatedAt = known && request.updatedAt > change.at ? request.updatedAt : change.at;
+  const updated: RequestView = { ...request, status, updatedAt, history };
   return { ...state, requests: { ...state.requests, [request.requestId]: updated } };
 }
 
@@ -120,7 +125,7 @@ type RequestIds = { requestId: string; customerId: string; resellerId: string };
 function changeRequest(state: CustomerState, ids: RequestIds, change: RequestStep): CustomerState {
   const request = state.requests[ids.requestId];
   if (request && request.status !== 'pending') return state;
-  return putRequest(state, request ?? placeholderRequest(ids, change), change);
+  return putRequest(state, request ?? placeholderRequest(ids, change), change, request !== undefined);
 }
 
 function placeholderRequest({ requestId, customerId, resellerId }: RequestIds, change: RequestStep): RequestView {

@@ -4,6 +4,7 @@ export * from './customer-state';
 export * from './customer-events';
 export * from './partner-state';
 export * from './evolve';
+export * from './kept-state';
 export * from './request/request-policy';
 export * from './request/decide-request';
 export * from './consent/consent-policy';

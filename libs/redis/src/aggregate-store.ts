@@ -61,6 +61,8 @@ export class AggregateStore<S> {
     /** The owner and kind, e.g. `request:customer`: each service keeps its own copy. */
     private readonly namespace: string,
     private readonly initial: (id: string) => S,
+    /** What of a state is stored (a service keeps only what its own decisions need); all of it by default. */
+    private readonly kept: (state: S) => S = (state) => state,
   ) {}
 
   docKey(id: string): string {
@@ -101,13 +103,13 @@ export class AggregateStore<S> {
   }
 
   /**
-   * Writes `next` over what `loaded` read, with the ids of the messages whose effects it now
+   * Writes `next` (what of it is kept) over what `loaded` read, with the ids of the messages whose effects it now
    * holds and what they are to publish (`outbox`, until `published`), then the indexes derived
    * from it. Throws ConcurrentUpdateError when another writer came first (the caller's retry
    * reads again).
    */
   async save(id: string, loaded: Loaded<S>, next: S, seenIds: readonly string[], outbox?: Outbox): Promise<void> {
-    const json = JSON.stringify(next);
+    const json = JSON.stringify(this.kept(next));
     const [outField, outValue] = outbox ? [outboxField(outbox.messageId), outbox.payload] : ['', ''];
     const written = await CAS_SCRIPT.run(this.redis, [this.docKey(id), this.seenKey(id)], [loaded.version, json, Date.now(), SEEN_KEPT, outField, outValue, ...seenIds]);
     if (written !== 1) throw new ConcurrentUpdateError(`${this.docKey(id)} changed under us (version ${loaded.version})`);
@@ -149,7 +151,7 @@ export class AggregateStore<S> {
         await this.repair(id, loaded.state);
         return loaded.state;
       }
-      const next = step(loaded.state);
+      const next = this.kept(step(loaded.state));
       if (skipUnchanged && JSON.stringify(next) === loaded.doc) {
         // Nothing to fold, but what it tells may still be news: a command it answered was handled.
         if (alsoSeen.length) await this.markSeen(id, alsoSeen);

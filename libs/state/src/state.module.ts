@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Environment, ENVIRONMENT } from '@mp/config';
-import { WaitPolicy } from '@mp/domain';
+import { CustomerState, WaitPolicy } from '@mp/domain';
 import { REDIS, RedisClient } from '@mp/redis';
 import { CustomerCommandHandler, WAIT_POLICY } from './customer-command.handler';
 import { LifecycleEventsMessageController } from './lifecycle-events.message.controller';
@@ -26,6 +26,7 @@ export class StateModule {
    * `dueAt`: when a customer next needs a timed decision; the service then provides `DUE_WORK`
    * and `DueScheduler`, which runs that work when the time comes.
    * `heldWhileRebuilding`: the topics held back while a lost state is rebuilt (default: the commands).
+   * `kept`: what of a customer's state the service keeps in Redis (default: all of it).
    */
   static forService(
     service: string,
@@ -34,13 +35,14 @@ export class StateModule {
       foldReferenceData = true,
       dueAt,
       heldWhileRebuilding = COMMAND_TOPICS,
-    }: { foldLifecycleEvents?: boolean; foldReferenceData?: boolean; dueAt?: DueAt; heldWhileRebuilding?: readonly TopicName[] } = {},
+      kept,
+    }: { foldLifecycleEvents?: boolean; foldReferenceData?: boolean; dueAt?: DueAt; heldWhileRebuilding?: readonly TopicName[]; kept?: (state: CustomerState) => CustomerState } = {},
   ): DynamicModule {
     return {
       module: StateModule,
       controllers: [...(foldReferenceData ? [ReferenceDataMessageController] : []), ...(foldLifecycleEvents ? [LifecycleEventsMessageController] : [])],
       providers: [
-        { provide: CustomerStore, useFactory: (redis: RedisClient) => new CustomerStore(redis, service, dueAt), inject: [REDIS] },
+        { provide: CustomerStore, useFactory: (redis: RedisClient) => new CustomerStore(redis, service, dueAt, kept), inject: [REDIS] },
         { provide: PartnerStore, useFactory: (redis: RedisClient) => new PartnerStore(redis, service), inject: [REDIS] },
         { provide: WAIT_POLICY, useFactory: waitPolicyOf, inject: [ENVIRONMENT] },
         { provide: HELD_WHILE_REBUILDING, useValue: heldWhileRebuilding },

@@ -16,8 +16,10 @@ export class CustomerStore extends AggregateStore<CustomerState> {
     /** The service's short name, the first part of its keys (`request`, `consent`, ...). */
     readonly service: string,
     private readonly dueAt?: DueAt,
+    /** What of a customer's state the service keeps (`keptByDeciders`); all of it by default. */
+    kept?: (state: CustomerState) => CustomerState,
   ) {
-    super(redis, `${service}:customer`, emptyCustomerState);
+    super(redis, `${service}:customer`, emptyCustomerState, kept);
     if (dueAt) this.dueIndex = new DueIndex(redis, `${service}:due`);
   }
 
