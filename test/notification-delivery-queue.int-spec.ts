@@ -70,7 +70,7 @@ describe('notification delivery queue (real Redis)', () => {
     const customerId = world.id('cust');
     const settled = notification(customerId, 1);
     const queued = notification(customerId, 2);
-    await deliveries.record(customerId, settled.notificationId, { status: 'delivered', attempts: 1, at: new Date(T0).toISOString(), target: 'http://127.0.0.1/h', published: true });
+    await deliveries.markPublished(customerId, [settled.notificationId]);
     await fileAll([queued]);
     await queue.reschedule({ ...queued, attempts: 2, lastError: 'HTTP 500' }, T0 + 4000);
 

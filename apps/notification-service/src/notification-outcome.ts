@@ -66,21 +66,6 @@ export function outcomeOf(
 }
 
 /**
- * The delivery log's record that an outcome event reports, published: the inverse of `outcomeOf`.
- * The outcome events are the delivery log's changelog, from which a lost log is rebuilt.
- */
-export function recordOfOutcome(type: 'NotificationDelivered' | 'NotificationFailed', data: NotificationDelivered | NotificationFailed): DeliveryRecord {
-  const { attempts, target } = data;
-  const common = { attempts, ...(target !== undefined ? { target } : {}), published: true };
-  if (type === 'NotificationDelivered') {
-    const { deliveredAt, statusCode } = data as NotificationDelivered;
-    return { status: 'delivered', ...common, at: deliveredAt, ...(statusCode !== undefined ? { statusCode } : {}) };
-  }
-  const { failedAt, reason, error } = data as NotificationFailed;
-  return { status: 'failed', ...common, at: failedAt, reason: reason ?? 'ATTEMPTS_EXHAUSTED', error };
-}
-
-/**
  * The outcome as a CloudEvent: its id derived from the notification's (one outcome per
  * notification, the same id on every re-emission), caused by the event told, in its correlation,
  * stamped with the record's time. Re-emitted after a crash, it is the same message byte for byte.

@@ -2,7 +2,6 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent, NotificationDelivered, NotificationFailed } from '@mp/contracts';
 import { DeliveryLog } from './delivery/delivery-log';
-import { recordOfOutcome } from './notification-outcome';
 
 type Outcome = CloudEvent<NotificationDelivered | NotificationFailed> & { type: 'NotificationDelivered' | 'NotificationFailed' };
 
@@ -17,8 +16,7 @@ export class NotificationOutcomesMessageController {
   constructor(private readonly deliveries: DeliveryLog) {}
 
   @EventPattern(['NotificationDelivered', 'NotificationFailed'])
-  async onOutcome(@Payload() envelope: Outcome): Promise<void> {
-    const { customerId, notificationId } = envelope.data;
-    await this.deliveries.markPublished(customerId, [[notificationId, recordOfOutcome(envelope.type, envelope.data)]]);
+  async onOutcome(@Payload() { data: { customerId, notificationId } }: Outcome): Promise<void> {
+    await this.deliveries.markPublished(customerId, [notificationId]);
   }
 }

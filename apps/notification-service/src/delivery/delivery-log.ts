@@ -13,13 +13,24 @@ export interface DeliveryRecord {
   statusCode?: number;
   reason?: NotificationFailureReason;
   error?: string;
-  /** Its NotificationDelivered / NotificationFailed is on Kafka: a redelivery has nothing left to do. */
-  published?: boolean;
 }
 
 /**
+ * What the log keeps of a notification once its NotificationDelivered / NotificationFailed is on
+ * Kafka: only that (the record is in the event), and a redelivery has nothing left to do.
+ */
+export const PUBLISHED = 'published';
+
+/** A settled notification: its record until its outcome event is out, then only `PUBLISHED`. */
+export type Settled = DeliveryRecord | typeof PUBLISHED;
+
+/** The value of a published notification's field: one byte, where its record took a couple of hundred. */
+const PUBLISHED_VALUE = '1';
+
+/**
  * The delivery log: one Redis hash per customer, `notification:deliveries:{<customerId>}`, field
- * notificationId -> DeliveryRecord as JSON. One hash tag per key and per command (Redis Cluster ready).
+ * notificationId -> its DeliveryRecord as JSON until the outcome event is out, then `1`
+ * (`PUBLISHED`). One hash tag per key and per command (Redis Cluster ready).
  */
 @Injectable()
 export class DeliveryLog {
@@ -29,12 +40,12 @@ export class DeliveryLog {
     return `notification:deliveries:{${customerId}}`;
   }
 
-  async read(customerId: string, notificationIds: string[]): Promise<Map<string, DeliveryRecord>> {
-    const found = new Map<string, DeliveryRecord>();
+  async read(customerId: string, notificationIds: string[]): Promise<Map<string, Settled>> {
+    const found = new Map<string, Settled>();
     if (notificationIds.length === 0) return found;
     const values = await this.redis.hmget(this.keyOf(customerId), ...notificationIds);
     values.forEach((value, i) => {
-      if (value !== null) found.set(notificationIds[i], JSON.parse(value) as DeliveryRecord);
+      if (value !== null) found.set(notificationIds[i], value === PUBLISHED_VALUE ? PUBLISHED : (JSON.parse(value) as DeliveryRecord));
     });
     return found;
   }
@@ -43,10 +54,9 @@ export class DeliveryLog {
     await this.redis.hset(this.keyOf(customerId), notificationId, JSON.stringify(record));
   }
 
-  /** Marks the outcome events as published, in one command. */
-  async markPublished(customerId: string, records: Array<[notificationId: string, record: DeliveryRecord]>): Promise<void> {
-    if (records.length === 0) return;
-    const fields = Object.fromEntries(records.map(([id, record]) => [id, JSON.stringify({ ...record, published: true })]));
-    await this.redis.hset(this.keyOf(customerId), fields);
+  /** Marks the notifications' outcome events as published, in one command: their records give way to `PUBLISHED`. */
+  async markPublished(customerId: string, notificationIds: string[]): Promise<void> {
+    if (notificationIds.length === 0) return;
+    await this.redis.hset(this.keyOf(customerId), Object.fromEntries(notificationIds.map((id) => [id, PUBLISHED_VALUE])));
   }
 }

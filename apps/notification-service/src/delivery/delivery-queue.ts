@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LuaScript, REDIS, RedisClient } from '@mp/redis';
 import { PartyKey, partyKeyOf } from '../notification-plan';
-import { DeliveryLog, DeliveryRecord } from './delivery-log';
+import { DeliveryLog, Settled } from './delivery-log';
 import type { QueuedNotification } from './delivery-rules';
 
 /** Where one queued notification is found: its customer's hash, and its id there. */
@@ -88,7 +88,7 @@ export class DeliveryQueue {
   }
 
   /** The queued notification, if it is still queued, and its delivery record, if it was settled. */
-  async read(ref: QueueRef): Promise<{ item?: QueuedNotification; settled?: DeliveryRecord }> {
+  async read(ref: QueueRef): Promise<{ item?: QueuedNotification; settled?: Settled }> {
     const [json, log] = await Promise.all([this.redis.hget(this.keyOf(ref.customerId), ref.notificationId), this.deliveries.read(ref.customerId, [ref.notificationId])]);
     return { item: json ? (JSON.parse(json) as QueuedNotification) : undefined, settled: log.get(ref.notificationId) };
   }

@@ -8,7 +8,7 @@ import { AttemptResult, Contact, NOTIFICATION_CHANNELS, NotificationChannel, Not
 import { contactOf } from '../notification-plan';
 import { outcomeEnvelopeOf, recordOfAttempt, recordOfMissingChannel, recordOfUnknownParty } from '../notification-outcome';
 import { NOTIFICATION_SETTINGS, NotificationSettings } from '../notification-settings';
-import { DeliveryLog, DeliveryRecord } from './delivery-log';
+import { DeliveryLog, PUBLISHED, Settled } from './delivery-log';
 import { DeliveryQueue, memberOf, QueueRef } from './delivery-queue';
 import { AfterAttempt, afterAttempt, leaseMsOf, nextStep, QueuedNotification } from './delivery-rules';
 import { NotificationParties } from './notification-parties';
@@ -167,12 +167,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** Records the end, publishes its outcome event (once), and takes the notification out of the queue. */
-  private async settle(item: QueuedNotification, record: DeliveryRecord): Promise<void> {
-    if (!record.published) {
-      await this.deliveries.record(item.customerId, item.notificationId, record);
-      await this.publisher.send([outcomeEnvelopeOf(this.kafka.service, item, record)]);
-      await this.deliveries.markPublished(item.customerId, [[item.notificationId, record]]);
-      this.metrics.notifications.inc({ channel: item.channel, outcome: record.status });
+  private async settle(item: QueuedNotification, settled: Settled): Promise<void> {
+    if (settled !== PUBLISHED) {
+      await this.deliveries.record(item.customerId, item.notificationId, settled);
+      await this.publisher.send([outcomeEnvelopeOf(this.kafka.service, item, settled)]);
+      await this.deliveries.markPublished(item.customerId, [item.notificationId]);
+      this.metrics.notifications.inc({ channel: item.channel, outcome: settled.status });
     }
     await this.queue.remove(item);
   }
