@@ -1,6 +1,6 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { mintToken } from '@mp/operations';
-import { AuthenticationFailure, bearerTokenOf, principalOf, tokenVerifier } from './token-verifier';
+import { AuthenticationFailure, bearerTokenOf, principalOf, REMEMBERED_FOR_MS, tokenVerifier } from './token-verifier';
 
 const secret = 'unit-test-secret-of-at-least-32-characters';
 const failure = (kind: AuthenticationFailure['kind'], message: RegExp | string) => expect.objectContaining({ name: 'AuthenticationFailure', kind, message: typeof message === 'string' ? message : expect.stringMatching(message) });
@@ -68,6 +68,48 @@ describe('tokenVerifier with a key set (AUTH_JWKS_URL)', () => {
 
   it('needs a secret or a key set', () => {
     expect(() => tokenVerifier({})).toThrow('a token verifier needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
+  });
+});
+
+describe('tokenVerifier: verified tokens remembered', () => {
+  /** A key set that counts how often a signature is checked against it, and a clock the test moves. */
+  async function counted() {
+    const pair = await generateKeyPair('ES256');
+    const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'ec-1', alg: 'ES256' }] });
+    // Not 0: lru-cache takes a start time of 0 for none.
+    const checks = { count: 0, at: 1_000 };
+    const verify = tokenVerifier({ jwks: (header, token) => (checks.count++, jwks(header, token)), now: () => checks.at });
+    const sign = (expiresIn: string, key = pair.privateKey) => new SignJWT({ role: 'ops' }).setProtectedHeader({ alg: 'ES256', kid: 'ec-1' }).setSubject('ops').setExpirationTime(expiresIn).sign(key);
+    return { verify, sign, checks };
+  }
+
+  it('checks a token once, then takes it at its word for REMEMBERED_FOR_MS, then checks it again', async () => {
+    const { verify, sign, checks } = await counted();
+    const token = await sign('1h');
+    for (let i = 0; i < 3; i++) await expect(verify(token)).resolves.toEqual({ sub: 'ops', role: 'ops' });
+    expect(checks.count).toBe(1);
+    checks.at += REMEMBERED_FOR_MS - 1;
+    await verify(token);
+    expect(checks.count).toBe(1);
+    checks.at += 2;
+    await verify(token);
+    expect(checks.count).toBe(2);
+  });
+
+  it('remembers a token never past its exp', async () => {
+    const { verify, sign, checks } = await counted();
+    const token = await sign('10s');
+    await verify(token);
+    checks.at += 10_000;
+    await verify(token);
+    expect(checks.count).toBe(2);
+  });
+
+  it('checks a token that did not verify every time it comes', async () => {
+    const { verify, sign, checks } = await counted();
+    const forged = await sign('1h', (await generateKeyPair('ES256')).privateKey);
+    for (let i = 0; i < 3; i++) await expect(verify(forged)).rejects.toEqual(failure('invalid_token', "The token's signature does not verify."));
+    expect(checks.count).toBe(3);
   });
 });
 

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, JWTPayload, JWTVerifyGetKey, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { Principal, ROLES, Role } from './principal';
 
 /** Where the keys of the bearer tokens come from, and what else a token must say (`AUTH_*`). */
@@ -11,7 +12,17 @@ export interface TokenSettings {
   jwks?: JWTVerifyGetKey;
   issuer?: string;
   audience?: string;
+  /** The clock of the remembered tokens' lifetimes, in milliseconds (`performance.now()`): for unit tests. */
+  now?: () => number;
 }
+
+/**
+ * How long a verified token is taken at its word without checking its signature again: at most
+ * this (a key taken out of the key set stops its tokens within it), never past the token's `exp`.
+ */
+export const REMEMBERED_FOR_MS = 60_000;
+/** How many verified tokens are remembered (the least recently used go first). */
+const REMEMBERED_TOKENS = 10_000;
 
 /**
  * Why a request is not authenticated, in the terms of RFC 6750: `missing` (no credentials: a bare
@@ -33,7 +44,12 @@ export type TokenVerifier = (token: string) => Promise<Principal>;
 
 const SIGNED_BY_KEY_SET = ['RS256', 'ES256'];
 
-/** A verifier for `settings`: `jose`'s `jwtVerify`, then the claims of DESIGN §10 into a `Principal`. */
+/**
+ * A verifier for `settings`: `jose`'s `jwtVerify`, then the claims of DESIGN §10 into a `Principal`.
+ * A client sends its token with every request, and the signature check is the dearest step of a
+ * query: a token that verified is remembered (`REMEMBERED_FOR_MS`, never past its `exp`); one that
+ * did not is checked again each time.
+ */
 export function tokenVerifier(settings: TokenSettings): TokenVerifier {
   const secret = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;
   const keySet = settings.jwks ?? (settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5_000 }) : undefined);
@@ -44,7 +60,11 @@ export function tokenVerifier(settings: TokenSettings): TokenVerifier {
     if (keySet && header.alg && SIGNED_BY_KEY_SET.includes(header.alg)) return keySet(header, token);
     throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
   };
+  const now = settings.now ?? (() => performance.now());
+  const verified = new LRUCache<string, Principal>({ max: REMEMBERED_TOKENS, ttl: REMEMBERED_FOR_MS, ttlResolution: 0, perf: { now } });
   return async (token) => {
+    const known = verified.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key, {
@@ -56,7 +76,10 @@ export function tokenVerifier(settings: TokenSettings): TokenVerifier {
     } catch (error) {
       throw failureOf(error, settings, algorithms);
     }
-    return principalOf(payload);
+    const principal = Object.freeze(principalOf(payload));
+    const validForMs = payload.exp! * 1000 - Date.now();
+    if (validForMs > 0) verified.set(token, principal, { ttl: Math.min(REMEMBERED_FOR_MS, validForMs) });
+    return principal;
   };
 }
 
