@@ -2,7 +2,8 @@
  * npm run bench [-- name... | --quick | --list]: the project's benchmarks, each figure printed
  * beside a baseline measured in the same run, then written with the machine's description to
  * bench/RESULTS.md (a `--quick` run, which only checks that the benchmarks work, to
- * .cache/bench/RESULTS.quick.md, so that CI leaves the tree clean).
+ * .cache/bench/RESULTS.quick.md, so that CI leaves the tree clean; a run of some of them, to
+ * .cache/bench/RESULTS.partial.md, so that it does not stand for the whole).
  *
  * Kafka and Redis: KAFKA_BROKERS / REDIS_URL (defaults 127.0.0.1:9092, redis://127.0.0.1:6379); a Kafka
  * that does not answer is started and, at the end, stopped again. Everything the run writes lives
@@ -46,7 +47,8 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const USAGE = `usage: npm run bench [-- [name...] [--quick] [--list]]
 
-  name...   run only these benchmarks (default: all, in this order: ${BENCHMARKS.map((b) => b.name).join(', ')})
+  name...   run only these benchmarks (default: all, in this order: ${BENCHMARKS.map((b) => b.name).join(', ')});
+            written to .cache/bench/RESULTS.partial.md (bench/RESULTS.md is a full run's)
   --quick   small sizes, seconds each: checks that the benchmarks work (CI); written to .cache/bench/RESULTS.quick.md
   --list    the benchmarks and what each measures
 `;
@@ -188,7 +190,9 @@ async function main(): Promise<void> {
   }
 
   const totalSeconds = (performance.now() - started) / 1000;
-  const file = args.size === 'quick' ? join(ROOT, '.cache', 'bench', 'RESULTS.quick.md') : join(ROOT, 'bench', 'RESULTS.md');
+  // Only a full run of every benchmark stands for the project's figures; a quick or partial one goes under .cache.
+  const partial = selected.length < BENCHMARKS.length;
+  const file = args.size === 'quick' ? join(ROOT, '.cache', 'bench', 'RESULTS.quick.md') : partial ? join(ROOT, '.cache', 'bench', 'RESULTS.partial.md') : join(ROOT, 'bench', 'RESULTS.md');
   mkdirSync(dirname(file), { recursive: true });
   // What the profiles found and what each change bought: kept by hand, after the figures of this run.
   const findings = join(ROOT, 'bench', 'FINDINGS.md');

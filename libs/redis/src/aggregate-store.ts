@@ -103,13 +103,17 @@ export class AggregateStore<S> {
   }
 
   /**
-   * Writes `next` (what of it is kept) over what `loaded` read, with the ids of the messages whose effects it now
-   * holds and what they are to publish (`outbox`, until `published`), then the indexes derived
-   * from it. Throws ConcurrentUpdateError when another writer came first (the caller's retry
-   * reads again).
+   * Writes `next` (what of it is kept) over what `loaded` read, with the ids of the messages whose
+   * effects it now holds and what they are to publish (`outbox`, until `published`), then the
+   * indexes derived from it. Throws ConcurrentUpdateError when another writer came first (the
+   * caller's retry reads again).
    */
-  async save(id: string, loaded: Loaded<S>, next: S, seenIds: readonly string[], outbox?: Outbox): Promise<void> {
-    const json = JSON.stringify(this.kept(next));
+  save(id: string, loaded: Loaded<S>, next: S, seenIds: readonly string[], outbox?: Outbox): Promise<void> {
+    return this.write(id, loaded, next, JSON.stringify(this.kept(next)), seenIds, outbox);
+  }
+
+  /** `save`, with the JSON of what is kept of `next` at hand. */
+  private async write(id: string, loaded: Loaded<S>, next: S, json: string, seenIds: readonly string[], outbox?: Outbox): Promise<void> {
     const [outField, outValue] = outbox ? [outboxField(outbox.messageId), outbox.payload] : ['', ''];
     const written = await CAS_SCRIPT.run(this.redis, [this.docKey(id), this.seenKey(id)], [loaded.version, json, Date.now(), SEEN_KEPT, outField, outValue, ...seenIds]);
     if (written !== 1) throw new ConcurrentUpdateError(`${this.docKey(id)} changed under us (version ${loaded.version})`);
@@ -152,12 +156,14 @@ export class AggregateStore<S> {
         return loaded.state;
       }
       const next = this.kept(step(loaded.state));
-      if (skipUnchanged && JSON.stringify(next) === loaded.doc) {
+      // Made once: to tell whether the step changed anything, and to be written if it did.
+      const json = JSON.stringify(next);
+      if (skipUnchanged && json === loaded.doc) {
         // Nothing to fold, but what it tells may still be news: a command it answered was handled.
         if (alsoSeen.length) await this.markSeen(id, alsoSeen);
         return next;
       }
-      await this.save(id, loaded, next, [messageId, ...alsoSeen]);
+      await this.write(id, loaded, next, json, [messageId, ...alsoSeen]);
       return next;
     });
   }
