@@ -30,7 +30,7 @@ export const DIRECTORY_SERVICE = 'directory-service';
  * answers the queries over HTTP, to bearer tokens (DESIGN §10).
  */
 @Module({
-  imports: [ServiceModule.forService(DIRECTORY_SERVICE), AuthModule, StateModule.forService('directory', { foldLifecycleEvents: false })],
+  imports: [ServiceModule.forService(DIRECTORY_SERVICE), AuthModule, StateModule.forService('directory', { foldLifecycleEvents: false, foldsPerLane: true })],
   controllers: [LifecycleProjectionMessageController, AsyncApiHttpController, CustomersHttpController, RequestsHttpController, ResellersHttpController, ConsoleHttpController, OperationsHttpController],
   providers: [RebuildStatus, ReadModelsReadyGuard, LostReadModelsInterceptor, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery, ConsoleAssets, ConsumerLagQuery, DeadLetterCountsQuery],
 })

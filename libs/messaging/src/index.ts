@@ -15,3 +15,4 @@ export * from './rethrow-handler-errors.filter';
 export * from './state-keeper';
 export * from './log-context';
 export * from './broker-ping';
+export type { LaneScope } from './key-lanes';

@@ -8,7 +8,7 @@ import { CONSUMER_LEAVE_BUDGET_MS, consumerConfig, ConsumerState, crashesInARow,
 import { Failure, handlerFailure, MAX_ERROR_MESSAGE_CHARS, writeDeadLetter } from './dead-letters';
 import { decode, Decoded, placementFailure } from './decode';
 import { EventPublisher } from './event-publisher';
-import { inKeyLanes } from './key-lanes';
+import { inKeyLanes, LaneScope } from './key-lanes';
 import { KafkaMessageContext } from './kafka-message.context';
 import { contractTopic, KafkaSettings, physicalTopic } from './kafka-settings';
 import { inLogContext, messageLogFields } from './log-context';
@@ -51,6 +51,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
   private lastError?: string;
   private restartTimer?: NodeJS.Timeout;
   private keeper?: StateKeeper;
+  /** What each key lane runs in (the folds' deferred writes), when the service has one. */
+  private laneScope?: LaneScope;
   /** Per partition (`topic|partition`), the offset past the furthest message this instance has begun to handle. */
   private readonly begun = new Map<string, bigint>();
   private readonly topicLabels = new Map<string, string>();
@@ -192,6 +194,11 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     return { state: this.state, restarts: this.restarts, ...(this.lastError ? { lastError: this.lastError } : {}) };
   }
 
+  /** What each key lane of a batch runs in: a service whose folds write once per lane sets it (`FoldSessions`). */
+  useLaneScope(scope: LaneScope): void {
+    this.laneScope = scope;
+  }
+
   /** Who keeps the service's state in step with the topics: told of rebalances and of each message handled. */
   useStateKeeper(keeper: StateKeeper): void {
     this.keeper = keeper;
@@ -228,10 +235,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
       for (let from = 0; from < batch.messages.length && !stop(); from += this.settings.concurrency) {
         const chunk = batch.messages.slice(from, from + this.settings.concurrency).map((message) => this.read(message));
         const outcome = await this.whileBeating(heartbeat, () =>
-          inKeyLanes(chunk, (read) => read.lane, ({ message, decoded }) => {
-            this.noteBegun(topic, partition, message.offset);
-            return this.process(topic, partition, message, decoded);
-          }, stop),
+          inKeyLanes(
+            chunk,
+            (read) => read.lane,
+            ({ message, decoded }) => {
+              this.noteBegun(topic, partition, message.offset);
+              return this.process(topic, partition, message, decoded);
+            },
+            stop,
+            this.laneScope,
+          ),
         );
         for (const { message } of chunk.slice(0, outcome.done)) {
           resolveOffset(message.offset);

@@ -69,6 +69,63 @@ describe('inKeyLanes', () => {
     expect(outcome).toEqual({ done: 2 });
   });
 
+  it("counts a lane's messages as handled only once its scope has made them durable", async () => {
+    let lanes = 0;
+    const outcome = await inKeyLanes(
+      batch('a', 'a', 'b', 'a'),
+      (m) => m.key,
+      async () => void (await tick()),
+      () => false,
+      async (lane) => {
+        // The lanes start in the order of their keys' first messages: a, then b.
+        const which = lanes++;
+        await lane();
+        // b's deferred writes fail for good: its message does not count, a's do.
+        if (which === 1) throw new Error('the lane could not be written');
+      },
+    );
+    expect(outcome.done).toBe(2);
+    expect((outcome.failure?.error as Error).message).toBe('the lane could not be written');
+  });
+
+  it('counts each message once when a scope runs its lane again (its writes as one failed: event by event)', async () => {
+    const runs: number[] = [];
+    const outcome = await inKeyLanes(
+      batch('a', 'b', 'a', 'b'),
+      (m) => m.key,
+      async (m) => {
+        runs.push(m.offset);
+        await tick();
+      },
+      () => false,
+      async (lane) => {
+        await lane();
+        await lane();
+      },
+    );
+    expect(outcome).toEqual({ done: 4 });
+    expect(runs.sort()).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+  });
+
+  it('lets a scope make durable what a lane did before its message threw, and still reports the failure', async () => {
+    const scoped: string[] = [];
+    const outcome = await inKeyLanes(
+      batch('a', 'a', 'a'),
+      (m) => m.key,
+      async (m) => {
+        if (m.offset === 1) throw new Error('no dead letter could be written');
+      },
+      () => false,
+      async (lane) => {
+        await lane();
+        scoped.push('written');
+      },
+    );
+    expect(scoped).toEqual(['written']);
+    expect(outcome.done).toBe(1);
+    expect((outcome.failure?.error as Error).message).toBe('no dead letter could be written');
+  });
+
   it('does nothing with an empty batch', async () => {
     await expect(inKeyLanes([], () => '', () => Promise.reject(new Error('never')), () => false)).resolves.toEqual({ done: 0 });
   });

@@ -1,4 +1,5 @@
 import type { RedisClient } from './redis-client';
+import { DeferredWrite, FoldSession } from './fold-session';
 import { KeyedLock } from './keyed-lock';
 import { LuaScript } from './lua-script';
 
@@ -42,6 +43,13 @@ export interface Outbox {
 }
 
 const outboxField = (messageId: string) => `out:${messageId}`;
+
+/** One aggregate's folds in a fold session: what was read, the state so far, the ids folded. */
+interface DeferredFold<S> extends DeferredWrite {
+  loaded: Loaded<S>;
+  state: S;
+  seenIds: string[];
+}
 
 /**
  * Aggregates (a customer's state, a partner's state) as JSON in Redis, one hash per aggregate.
@@ -146,9 +154,12 @@ export class AggregateStore<S> {
    *
    * `skipUnchanged`: for folds, which are idempotent, a step that changes nothing writes nothing
    * (a service folding back its own events, a replay). `replay`: folded even if seen, in its place
-   * of a history consumed again.
+   * of a history consumed again. `deferrable`: in a `FoldSession` (a key lane's folds), the write
+   * waits for the session's end, and the aggregate is read only by the first fold of the session.
    */
-  update(id: string, messageId: string, step: (state: S) => S, { skipUnchanged = false, alsoSeen = [] as string[], replay = false } = {}): Promise<S> {
+  update(id: string, messageId: string, step: (state: S) => S, { skipUnchanged = false, alsoSeen = [] as string[], replay = false, deferrable = false } = {}): Promise<S> {
+    const session = deferrable && alsoSeen.length === 0 ? FoldSession.active() : undefined;
+    if (session) return this.updateLater(session, id, messageId, step, { skipUnchanged, replay });
     return this.exclusive(id, async () => {
       const loaded = await this.load(id, messageId);
       if (loaded.seen && !replay) {
@@ -166,5 +177,32 @@ export class AggregateStore<S> {
       await this.write(id, loaded, next, json, [messageId, ...alsoSeen]);
       return next;
     });
+  }
+
+  /** `update` in a fold session: the state as the session has it (read once), the write put off to its end. */
+  private async updateLater(session: FoldSession, id: string, messageId: string, step: (state: S) => S, { skipUnchanged, replay }: { skipUnchanged: boolean; replay: boolean }): Promise<S> {
+    const key = `${this.namespace}|${id}`;
+    let fold = session.deferred<DeferredFold<S>>(key);
+    if (!fold) {
+      const loaded = await this.load(id, messageId);
+      if (loaded.seen && !replay) {
+        await this.repair(id, loaded.state);
+        return loaded.state;
+      }
+      const started: DeferredFold<S> = { loaded, state: loaded.state, seenIds: [], flush: () => this.flushFold(id, started, skipUnchanged) };
+      session.defer(key, (fold = started));
+    } else if (!replay && (await this.redis.zscore(this.seenKey(id), messageId)) !== null) {
+      return fold.state;
+    }
+    fold.state = this.kept(step(fold.state));
+    fold.seenIds.push(messageId);
+    return fold.state;
+  }
+
+  /** The session's folds of one aggregate, written as one (nothing, if together they changed nothing). */
+  private async flushFold(id: string, fold: DeferredFold<S>, skipUnchanged: boolean): Promise<void> {
+    const json = JSON.stringify(fold.state);
+    if (skipUnchanged && json === fold.loaded.doc) return;
+    await this.write(id, fold.loaded, fold.state, json, fold.seenIds);
   }
 }

@@ -8,5 +8,6 @@ export * from './due-index';
 export * from './lease';
 export * from './lua-script';
 export * from './key-sweep';
+export * from './fold-session';
 export * from './hash-slot';
 export * from './spread-copies';

@@ -8,6 +8,7 @@ import { ReferenceDataMessageController } from './reference-data.message.control
 import { StateProjector } from './state-projector';
 import { COMMAND_TOPICS, HELD_WHILE_REBUILDING, StateRebuild } from './state-rebuild';
 import type { TopicName } from '@mp/contracts';
+import { FOLDS_PER_LANE, LaneFolds } from './lane-folds';
 import { CustomerStore, DueAt, PartnerStore } from './stores';
 
 /** `COMMAND_WAIT_SECONDS`: how long a command waits for what it names before its refusal is final. */
@@ -27,6 +28,8 @@ export class StateModule {
    * and `DueScheduler`, which runs that work when the time comes.
    * `heldWhileRebuilding`: the topics held back while a lost state is rebuilt (default: the commands).
    * `kept`: what of a customer's state the service keeps in Redis (default: all of it).
+   * `foldsPerLane`: the folds of a key lane (one customer's consecutive events in a batch) read the
+   * state once and write it once (`LaneFolds`): for a service that only folds (the directory).
    */
   static forService(
     service: string,
@@ -36,7 +39,15 @@ export class StateModule {
       dueAt,
       heldWhileRebuilding = COMMAND_TOPICS,
       kept,
-    }: { foldLifecycleEvents?: boolean; foldReferenceData?: boolean; dueAt?: DueAt; heldWhileRebuilding?: readonly TopicName[]; kept?: (state: CustomerState) => CustomerState } = {},
+      foldsPerLane = false,
+    }: {
+      foldLifecycleEvents?: boolean;
+      foldReferenceData?: boolean;
+      dueAt?: DueAt;
+      heldWhileRebuilding?: readonly TopicName[];
+      kept?: (state: CustomerState) => CustomerState;
+      foldsPerLane?: boolean;
+    } = {},
   ): DynamicModule {
     return {
       module: StateModule,
@@ -46,6 +57,8 @@ export class StateModule {
         { provide: PartnerStore, useFactory: (redis: RedisClient) => new PartnerStore(redis, service), inject: [REDIS] },
         { provide: WAIT_POLICY, useFactory: waitPolicyOf, inject: [ENVIRONMENT] },
         { provide: HELD_WHILE_REBUILDING, useValue: heldWhileRebuilding },
+        { provide: FOLDS_PER_LANE, useValue: foldsPerLane },
+        ...(foldsPerLane ? [LaneFolds] : []),
         StateProjector,
         CustomerCommandHandler,
         StateRebuild,
