@@ -97,6 +97,11 @@ export class AggregateStore<S> {
     return { state: doc ? (JSON.parse(doc) as S) : this.initial(id), version: version ?? '0', seen, doc, outbox: messageId ? outbox : null };
   }
 
+  /** Whether the aggregate holds the effects of `messageId` (one of the ids it remembers). */
+  async hasSeen(id: string, messageId: string): Promise<boolean> {
+    return (await this.redis.zscore(this.seenKey(id), messageId)) !== null;
+  }
+
   async get(id: string): Promise<S | undefined> {
     const doc = await this.redis.hget(this.docKey(id), 'doc');
     return doc ? (JSON.parse(doc) as S) : undefined;
@@ -191,7 +196,7 @@ export class AggregateStore<S> {
       }
       const started: DeferredFold<S> = { loaded, state: loaded.state, seenIds: [], flush: () => this.flushFold(id, started, skipUnchanged) };
       session.defer(key, (fold = started));
-    } else if (!replay && (await this.redis.zscore(this.seenKey(id), messageId)) !== null) {
+    } else if (!replay && (await this.hasSeen(id, messageId))) {
       return fold.state;
     }
     fold.state = this.kept(step(fold.state));

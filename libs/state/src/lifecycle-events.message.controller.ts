@@ -12,6 +12,6 @@ export class LifecycleEventsMessageController {
 
   @EventPattern([...LifecycleEventTypes])
   async onLifecycleEvent(@Payload() envelope: CloudEvent, @Ctx() context: KafkaMessageContext): Promise<void> {
-    await this.projector.applyCustomerEvent(envelope, context.isReplay());
+    await this.projector.foldEvent(envelope, context.isReplay());
   }
 }

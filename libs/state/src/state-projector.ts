@@ -32,16 +32,35 @@ export class StateProjector {
   }
 
   /**
+   * A lifecycle event folded by a service that does nothing else with it (the deciding services).
+   * One the service produced itself, for a command its state has seen, is there already: the
+   * command's write folded it (`CustomerCommandHandler`), so the state is not read for it again.
+   * A replay, or a state that lost the command's mark (rebuilt, or its seen ids trimmed), folds it.
+   */
+  async foldEvent(envelope: CloudEvent, replay = false): Promise<void> {
+    if (!replay && (await this.answersASeenCommand(envelope))) return;
+    await this.applyCustomerEvent(envelope, replay);
+  }
+
+  /**
    * An event that changes no state but answers a command of this service (a `ConsentRejected`):
    * folded for the cause it marks as handled, so a rebuilt state does not decide that command again.
    */
   async applyAnswer(envelope: CloudEvent & { data: { customerId: string } }): Promise<void> {
     if (envelope.source !== this.kafka.service || !envelope.causationid) return;
+    if (await this.answersASeenCommand(envelope)) return;
     await this.customers.update(envelope.data.customerId, envelope.id, (state) => state, { skipUnchanged: true, alsoSeen: [envelope.causationid] });
   }
 
   applyPartnerEvent(envelope: CloudEvent, replay = false): Promise<PartnerState> {
     const message = { type: envelope.type, data: envelope.data } as PartnerMessage;
     return this.partners.update(partnerIdOf(message), envelope.id, (state) => evolvePartner(state, message), { skipUnchanged: true, replay, deferrable: this.perLane });
+  }
+
+  /** The event is this service's own, and the command it answers is among those the customer's state holds. */
+  private async answersASeenCommand(envelope: CloudEvent): Promise<boolean> {
+    const customerId = (envelope.data as { customerId?: unknown } | undefined)?.customerId;
+    if (envelope.source !== this.kafka.service || !envelope.causationid || typeof customerId !== 'string') return false;
+    return this.customers.hasSeen(customerId, envelope.causationid);
   }
 }
