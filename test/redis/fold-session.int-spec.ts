@@ -59,4 +59,12 @@ describe('folds of a key lane written as one (FoldSession)', () => {
     await store.update(id, 'm-1', add('one'), { deferrable: true });
     expect((await store.get(id))?.items).toEqual(['zero', 'command', 'one']);
   });
+
+  it('remembers the most recent ids it was told to keep, no more', async () => {
+    const small = new AggregateStore<{ items: string[] }>(redis, 'window', () => ({ items: [] }), undefined, 3);
+    const id = world.id('agg');
+    for (let n = 1; n <= 5; n++) await small.update(id, `m-${n}`, add(`item-${n}`));
+    const remembered = await Promise.all([1, 2, 3, 4, 5].map(async (n) => (await small.load(id, `m-${n}`)).seen));
+    expect(remembered).toEqual([false, false, true, true, true]);
+  });
 });

@@ -25,12 +25,24 @@ import { ResellersHttpController } from './resellers/resellers.http.controller';
 export const DIRECTORY_SERVICE = 'directory-service';
 
 /**
+ * How many handled message ids the directory remembers per customer: a redelivery brings back what
+ * was handled and not committed, at most a batch per partition (its chunks of `KAFKA_CONCURRENCY`
+ * messages, 64 by default, on each of a customer's four topics). The directory decides nothing and
+ * its folds are idempotent: a redelivered fold beyond the ids it remembers is folded again.
+ */
+export const DIRECTORY_SEEN_KEPT = 256;
+
+/**
  * The read side (DESIGN §6): the directory keeps its own folded state of every customer and
  * partner (`directory:customer:{id}`, `directory:partner:{id}`), two secondary indexes, and
  * answers the queries over HTTP, to bearer tokens (DESIGN §10).
  */
 @Module({
-  imports: [ServiceModule.forService(DIRECTORY_SERVICE), AuthModule, StateModule.forService('directory', { foldLifecycleEvents: false, foldsPerLane: true })],
+  imports: [
+    ServiceModule.forService(DIRECTORY_SERVICE),
+    AuthModule,
+    StateModule.forService('directory', { foldLifecycleEvents: false, foldsPerLane: true, seenKept: DIRECTORY_SEEN_KEPT }),
+  ],
   controllers: [LifecycleProjectionMessageController, AsyncApiHttpController, CustomersHttpController, RequestsHttpController, ResellersHttpController, ConsoleHttpController, OperationsHttpController],
   providers: [RebuildStatus, ReadModelsReadyGuard, LostReadModelsInterceptor, DirectoryIndexes, CustomerResellersQuery, CustomerSubscriptionsQuery, CustomerRequestsQuery, RequestByIdQuery, ResellerCustomersQuery, ConsoleAssets, ConsumerLagQuery, DeadLetterCountsQuery],
 })

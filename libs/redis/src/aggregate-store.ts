@@ -20,8 +20,8 @@ end
 return 1
 `);
 
-/** How many handled message ids an aggregate remembers, for de-duplication of redeliveries. */
-const SEEN_KEPT = 5000;
+/** How many handled message ids an aggregate remembers by default, for de-duplication of redeliveries. */
+export const SEEN_KEPT = 5000;
 
 export class ConcurrentUpdateError extends Error {}
 
@@ -71,6 +71,8 @@ export class AggregateStore<S> {
     private readonly initial: (id: string) => S,
     /** What of a state is stored (a service keeps only what its own decisions need); all of it by default. */
     private readonly kept: (state: S) => S = (state) => state,
+    /** How many handled message ids it remembers (the most recent). */
+    private readonly seenKept = SEEN_KEPT,
   ) {}
 
   docKey(id: string): string {
@@ -128,7 +130,7 @@ export class AggregateStore<S> {
   /** `save`, with the JSON of what is kept of `next` at hand. */
   private async write(id: string, loaded: Loaded<S>, next: S, json: string, seenIds: readonly string[], outbox?: Outbox): Promise<void> {
     const [outField, outValue] = outbox ? [outboxField(outbox.messageId), outbox.payload] : ['', ''];
-    const written = await CAS_SCRIPT.run(this.redis, [this.docKey(id), this.seenKey(id)], [loaded.version, json, Date.now(), SEEN_KEPT, outField, outValue, ...seenIds]);
+    const written = await CAS_SCRIPT.run(this.redis, [this.docKey(id), this.seenKey(id)], [loaded.version, json, Date.now(), this.seenKept, outField, outValue, ...seenIds]);
     if (written !== 1) throw new ConcurrentUpdateError(`${this.docKey(id)} changed under us (version ${loaded.version})`);
     await this.afterSave(id, next, loaded.state);
   }

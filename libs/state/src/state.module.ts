@@ -30,6 +30,8 @@ export class StateModule {
    * `kept`: what of a customer's state the service keeps in Redis (default: all of it).
    * `foldsPerLane`: the folds of a key lane (one customer's consecutive events in a batch) read the
    * state once and write it once (`LaneFolds`): for a service that only folds (the directory).
+   * `seenKept`: how many handled message ids each customer's and partner's state remembers
+   * (default `SEEN_KEPT`, 5,000: a deciding service must know a redelivered command however late).
    */
   static forService(
     service: string,
@@ -40,6 +42,7 @@ export class StateModule {
       heldWhileRebuilding = COMMAND_TOPICS,
       kept,
       foldsPerLane = false,
+      seenKept,
     }: {
       foldLifecycleEvents?: boolean;
       foldReferenceData?: boolean;
@@ -47,14 +50,15 @@ export class StateModule {
       heldWhileRebuilding?: readonly TopicName[];
       kept?: (state: CustomerState) => CustomerState;
       foldsPerLane?: boolean;
+      seenKept?: number;
     } = {},
   ): DynamicModule {
     return {
       module: StateModule,
       controllers: [...(foldReferenceData ? [ReferenceDataMessageController] : []), ...(foldLifecycleEvents ? [LifecycleEventsMessageController] : [])],
       providers: [
-        { provide: CustomerStore, useFactory: (redis: RedisClient) => new CustomerStore(redis, service, dueAt, kept), inject: [REDIS] },
-        { provide: PartnerStore, useFactory: (redis: RedisClient) => new PartnerStore(redis, service), inject: [REDIS] },
+        { provide: CustomerStore, useFactory: (redis: RedisClient) => new CustomerStore(redis, service, dueAt, kept, seenKept), inject: [REDIS] },
+        { provide: PartnerStore, useFactory: (redis: RedisClient) => new PartnerStore(redis, service, seenKept), inject: [REDIS] },
         { provide: WAIT_POLICY, useFactory: waitPolicyOf, inject: [ENVIRONMENT] },
         { provide: HELD_WHILE_REBUILDING, useValue: heldWhileRebuilding },
         { provide: FOLDS_PER_LANE, useValue: foldsPerLane },

@@ -18,8 +18,10 @@ export class CustomerStore extends AggregateStore<CustomerState> {
     private readonly dueAt?: DueAt,
     /** What of a customer's state the service keeps (`keptByDeciders`); all of it by default. */
     kept?: (state: CustomerState) => CustomerState,
+    /** How many handled message ids a customer's state remembers. */
+    seenKept?: number,
   ) {
-    super(redis, `${service}:customer`, emptyCustomerState, kept);
+    super(redis, `${service}:customer`, emptyCustomerState, kept, seenKept);
     if (dueAt) this.dueIndex = new DueIndex(redis, `${service}:due`);
   }
 
@@ -33,7 +35,7 @@ export class CustomerStore extends AggregateStore<CustomerState> {
 
 /** A service's own copy of every partner's state, keyed `<service>:partner:{partnerId}`. */
 export class PartnerStore extends AggregateStore<PartnerState> {
-  constructor(redis: RedisClient, service: string) {
-    super(redis, `${service}:partner`, emptyPartnerState);
+  constructor(redis: RedisClient, service: string, seenKept?: number) {
+    super(redis, `${service}:partner`, emptyPartnerState, undefined, seenKept);
   }
 }
