@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@mp/auth';
-import { keptByDeciders } from '@mp/domain';
+import { keptForDecisions } from '@mp/domain';
 import { HttpCommandPublisher, ServiceModule } from '@mp/platform';
 import { DUE_WORK, DueScheduler, StateModule } from '@mp/state';
 import { ApproveRequestHttpController } from './approve-request/approve-request.http.controller';
@@ -17,7 +17,7 @@ export const CONSENT_SERVICE = 'consent-service';
 
 /** Owns relationships and delegated admin privileges: the customer's decisions (DESIGN §2), from Kafka and over HTTP (DESIGN §10). */
 @Module({
-  imports: [ServiceModule.forService(CONSENT_SERVICE), AuthModule, StateModule.forService('consent', { dueAt: consentDueAt, kept: keptByDeciders })],
+  imports: [ServiceModule.forService(CONSENT_SERVICE), AuthModule, StateModule.forService('consent', { dueAt: consentDueAt, kept: keptForDecisions })],
   controllers: [
     ConsentCommandsMessageController,
     ConsentRejectionsMessageController,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Topics } from '@mp/contracts';
-import { keptByDeciders, nextReminderAt } from '@mp/domain';
+import { withoutRequestHistory, nextReminderAt } from '@mp/domain';
 import { ServiceModule } from '@mp/platform';
 import { DueScheduler, StateModule } from '@mp/state';
 import { EmailChannel } from './channels/email.channel';
@@ -52,7 +52,7 @@ const channelsProvider = {
       dueAt: nextReminderAt,
       // A lost state is rebuilt first (parties, and the delivery log from the outcome events); the events notified of are replayed after.
       heldWhileRebuilding: [Topics.requestEvents, Topics.relationshipEvents],
-      kept: keptByDeciders,
+      kept: withoutRequestHistory,
     }),
   ],
   controllers: [NotificationLifecycleMessageController, NotificationReferenceDataMessageController, NotificationOutcomesMessageController],

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@mp/auth';
-import { keptByDeciders } from '@mp/domain';
+import { keptForDecisions } from '@mp/domain';
 import { HttpCommandPublisher, ServiceModule } from '@mp/platform';
 import { DUE_WORK, DueScheduler, StateModule } from '@mp/state';
 import { CancelRequestHandler } from './cancel-request/cancel-request.handler';
@@ -16,7 +16,7 @@ export const REQUEST_SERVICE = 'request-service';
 
 /** Owns relationship requests: intake rules, cancellation, expiry (DESIGN §2); takes its commands from Kafka and over HTTP (DESIGN §10). */
 @Module({
-  imports: [ServiceModule.forService(REQUEST_SERVICE), AuthModule, StateModule.forService('request', { dueAt: requestDueAt, kept: keptByDeciders })],
+  imports: [ServiceModule.forService(REQUEST_SERVICE), AuthModule, StateModule.forService('request', { dueAt: requestDueAt, kept: keptForDecisions })],
   controllers: [RequestRelationshipMessageController, CancelRequestMessageController, RequestRelationshipHttpController, CancelRequestHttpController],
   providers: [requestPolicyProvider, RequestRelationshipHandler, CancelRequestHandler, { provide: DUE_WORK, useClass: RequestTimers }, DueScheduler, HttpCommandPublisher],
 })

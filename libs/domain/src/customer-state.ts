@@ -47,6 +47,15 @@ export interface RequestView {
   history: RequestStep[];
 }
 
+/**
+ * A request no longer pending, as the deciding services keep it (`keptForDecisions`): the reseller
+ * that made it and how it ended, all that a decision reads of it (its id is taken, it is not pending).
+ */
+export interface ClosedRequest {
+  resellerId: string;
+  status: Exclude<RequestView['status'], 'pending'>;
+}
+
 export interface SubscriptionView {
   subscriptionId: string;
   customerId: string;
@@ -68,6 +77,8 @@ export interface CustomerState {
   subscriptions: Record<string, SubscriptionView>;
   /** Commands waiting for what they name to be folded (only the deciding services have any). */
   waiting?: Record<string, WaitingCommand>;
+  /** The requests no longer pending, in the deciding services' copy: moved out of `requests` (`keptForDecisions`). */
+  closed?: Record<string, ClosedRequest>;
 }
 
 export function emptyCustomerState(customerId: string): CustomerState {
@@ -81,6 +92,11 @@ export function isAdmin(state: CustomerState, userId: string): boolean {
 export function activeRelationship(state: CustomerState, resellerId: string): RelationshipSnapshot | undefined {
   const relationship = state.relationships[resellerId];
   return relationship?.status === 'active' ? relationship : undefined;
+}
+
+/** A request's reseller and status, whether the state keeps its whole view or only how it ended. */
+export function requestStatusOf(state: CustomerState, requestId: string): Pick<RequestView, 'resellerId' | 'status'> | undefined {
+  return state.requests[requestId] ?? state.closed?.[requestId];
 }
 
 export function pendingRequestOf(state: CustomerState, resellerId: string): RequestView | undefined {

@@ -32,6 +32,8 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
 
     case 'RelationshipRequested': {
       const d = event.data;
+      // Closed in a deciding service's copy: it keeps no more of it than how it ended.
+      if (state.closed?.[d.requestId]) return state;
       const request: RequestView = {
         requestId: d.requestId,
         customerId: d.customerId,
@@ -55,7 +57,7 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
     }
     case 'RequestRejected': {
       const d = event.data;
-      if (d.command !== 'RequestRelationship' || state.requests[d.requestId]) return state;
+      if (d.command !== 'RequestRelationship' || state.requests[d.requestId] || state.closed?.[d.requestId]) return state;
       const request: RequestView = {
         requestId: d.requestId,
         customerId: d.customerId,
@@ -103,7 +105,7 @@ function step(event: CustomerEvent, status: RequestStep['status'], by?: string, 
 /**
  * Adds a step to a request (`known`: one already in the state), once per event id, keeping the
  * history in time order. Status and `updatedAt` follow from the request and the step alone, not
- * from the history: a copy kept without it (`keptByDeciders`) folds to the same request.
+ * from the history: a copy kept without it (`withoutRequestHistory`) folds to the same request.
  */
 function putRequest(state: CustomerState, request: RequestView, change: RequestStep, known: boolean): CustomerState {
   if (request.history.some((h) => h.eventId === change.eventId)) return state;
@@ -124,7 +126,7 @@ type RequestIds = { requestId: string; customerId: string; resellerId: string };
  */
 function changeRequest(state: CustomerState, ids: RequestIds, change: RequestStep): CustomerState {
   const request = state.requests[ids.requestId];
-  if (request && request.status !== 'pending') return state;
+  if ((request && request.status !== 'pending') || state.closed?.[ids.requestId]) return state;
   return putRequest(state, request ?? placeholderRequest(ids, change), change, request !== undefined);
 }
 

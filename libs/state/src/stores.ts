@@ -16,7 +16,7 @@ export class CustomerStore extends AggregateStore<CustomerState> {
     /** The service's short name, the first part of its keys (`request`, `consent`, ...). */
     readonly service: string,
     private readonly dueAt?: DueAt,
-    /** What of a customer's state the service keeps (`keptByDeciders`); all of it by default. */
+    /** What of a customer's state the service keeps (`keptForDecisions`, `withoutRequestHistory`); all of it by default. */
     kept?: (state: CustomerState) => CustomerState,
     /** How many handled message ids a customer's state remembers. */
     seenKept?: number,

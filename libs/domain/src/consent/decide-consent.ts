@@ -9,7 +9,7 @@ import type {
   UserRef,
 } from '@mp/contracts';
 import { addDays } from '../clock';
-import { activeRelationship, CustomerState, isAdmin } from '../customer-state';
+import { activeRelationship, CustomerState, isAdmin, requestStatusOf } from '../customer-state';
 import { message, Outgoing } from '../outgoing';
 import { AUTO_EXTEND_DAYS, ConsentPolicy } from './consent-policy';
 import { grantPrivileges, NO_PRIVILEGES, union } from './privileges';
@@ -43,7 +43,7 @@ function customerAdminRefusal(ctx: ConsentContext, command: Command, customerId:
 }
 
 function pendingRequestRefusal(ctx: ConsentContext, command: Command, customerId: string, requestId: string, actor: UserRef) {
-  const request = ctx.customer.requests[requestId];
+  const request = requestStatusOf(ctx.customer, requestId);
   if (!request) return rejected(command, customerId, actor, 'REQUEST_NOT_FOUND', `Request ${requestId} does not exist for this customer.`, { requestId });
   if (request.status !== 'pending') {
     return rejected(command, customerId, actor, 'REQUEST_NOT_PENDING', `Request ${requestId} is ${request.status}, no longer pending.`, {

@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import { CustomerEvent } from '../customer-events';
 import { CustomerState, emptyCustomerState } from '../customer-state';
 import { evolve } from '../evolve';
-import { keptByDeciders } from '../kept-state';
+import { keptForDecisions, withoutRequestHistory } from '../kept-state';
 import { historyArb, Step } from '../testing/arbitraries';
 import { CUSTOMER } from '../testing/fixtures';
-import { interleave, runHistory } from '../testing/model';
+import { defaultPolicies, interleave, runHistory } from '../testing/model';
 
 const params = { numRuns: Number(process.env.FC_NUM_RUNS ?? 200) };
 
@@ -29,38 +29,64 @@ function readOf({ steps, picks, again }: { steps: Step[]; picks: number[]; again
   return read;
 }
 
+function expectSame(actual: unknown, expected: unknown): void {
+  if (!isDeepStrictEqual(actual, expected)) expect(actual).toEqual(expected);
+}
+
 /**
- * What the request-, consent- and notification-service keep (`keptByDeciders`) is a view of the
- * whole state that the fold keeps: folding every event on the kept copy gives the kept copy of the
- * whole fold, in any order the two streams are read in and with events read again. So a service
- * that stores only the kept copy decides on exactly what it would have decided on with the whole.
+ * What a service keeps of a customer's state (`kept-state.ts`) is a view of the whole state that the
+ * fold keeps: folding every event on the kept copy gives the kept copy of the whole fold, in any order
+ * the streams are read in and with events read again. And the deciders decide on the kept copy
+ * exactly as on the whole state. So a service that stores only its copy acts as it would with all.
  */
-describe('the state the deciding services keep', () => {
+describe.each([
+  ['the notification-service (withoutRequestHistory)', withoutRequestHistory],
+  ['the request- and consent-service (keptForDecisions)', keptForDecisions],
+])('the state kept by %s', (_who, kept) => {
   it('folds to the kept copy of the whole fold, whatever the interleaving and the redeliveries', () => {
     fc.assert(
       fc.property(readingArb, (reading) => {
         const events = readOf(reading);
         const empty = emptyCustomerState(CUSTOMER);
-        const onKept = events.reduce((state: CustomerState, event) => keptByDeciders(evolve(state, event)), empty);
-        const whole = events.reduce(evolve, empty);
-        if (!isDeepStrictEqual(onKept, keptByDeciders(whole))) expect(onKept).toEqual(keptByDeciders(whole));
+        const onKept = events.reduce((state: CustomerState, event) => kept(evolve(state, event)), empty);
+        expectSame(onKept, kept(events.reduce(evolve, empty)));
       }),
       params,
     );
   });
 
-  it('keeps everything but the requests’ history and message, and is the same when applied again', () => {
+  it('is the same when applied again, and keeps profile, relationships, subscriptions and pending requests as they are', () => {
     fc.assert(
       fc.property(readingArb, (reading) => {
         const whole = readOf(reading).reduce(evolve, emptyCustomerState(CUSTOMER));
-        const kept = keptByDeciders(whole);
-        expect(keptByDeciders(kept)).toBe(kept);
-        expect(Object.keys(kept.requests)).toEqual(Object.keys(whole.requests));
+        const copy = kept(whole);
+        expect(kept(copy)).toBe(copy);
+        expectSame([copy.profile, copy.relationships, copy.subscriptions], [whole.profile, whole.relationships, whole.subscriptions]);
         for (const [id, request] of Object.entries(whole.requests)) {
           const { message: _message, history: _history, ...rest } = request;
-          expect(kept.requests[id]).toEqual({ ...rest, history: [] });
+          // Every request is there: whole but for its history and message, or closed with its reseller and end.
+          const closed = copy.closed?.[id];
+          if (closed) expectSame(closed, { resellerId: request.resellerId, status: request.status });
+          else expectSame(copy.requests[id], { ...rest, history: [] });
+          if (request.status === 'pending') expect(closed).toBeUndefined();
         }
-        expect({ ...kept, requests: {} }).toEqual({ ...whole, requests: {} });
+      }),
+      params,
+    );
+  });
+});
+
+describe('the request- and consent-service deciding on their kept copy', () => {
+  it('decide every command and timer as they would on the whole state', () => {
+    fc.assert(
+      fc.property(historyArb(), (steps) => {
+        const whole = runHistory(steps);
+        const onKept = runHistory(steps, defaultPolicies, keptForDecisions);
+        expectSame(
+          onKept.trace.map((t) => t.emitted),
+          whole.trace.map((t) => t.emitted),
+        );
+        expectSame(onKept.final, keptForDecisions(whole.final));
       }),
       params,
     );

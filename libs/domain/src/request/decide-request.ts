@@ -1,6 +1,6 @@
 import type { CancelRequest, RequestRejectionReason, RequestRelationship } from '@mp/contracts';
 import { addDays } from '../clock';
-import { activeRelationship, CustomerState, pendingRequestOf } from '../customer-state';
+import { activeRelationship, CustomerState, pendingRequestOf, requestStatusOf } from '../customer-state';
 import { message, Outgoing } from '../outgoing';
 import { PartnerState } from '../partner-state';
 import { NON_EXTENDABLE_ROLES, RequestPolicy } from './request-policy';
@@ -16,7 +16,7 @@ export interface RequestContext {
 
 /** RequestRelationship -> RelationshipRequested | RequestRejected | nothing (same requestId again). */
 export function decideRequestRelationship(command: RequestRelationship, ctx: RequestContext): Outgoing[] {
-  const known = ctx.customer.requests[command.requestId];
+  const known = requestStatusOf(ctx.customer, command.requestId);
   if (known?.resellerId === command.resellerId) return [];
 
   const refusal: Refusal | undefined = known
@@ -131,7 +131,7 @@ function intakeRefusal(command: RequestRelationship, ctx: RequestContext): Refus
 
 /** CancelRequest -> RequestCancelled, by the requesting reseller only, while the request is pending. */
 export function decideCancelRequest(command: CancelRequest, ctx: Pick<RequestContext, 'customer' | 'now'>): Outgoing[] {
-  const request = ctx.customer.requests[command.requestId];
+  const request = requestStatusOf(ctx.customer, command.requestId);
   const refuse = (reason: RequestRejectionReason, text: string) => [
     message('RequestRejected', {
       requestId: command.requestId,

@@ -48,8 +48,12 @@ export interface ModelPolicies {
 
 export const defaultPolicies: ModelPolicies = { request: defaultRequestPolicy, consent: defaultConsentPolicy };
 
-/** Runs a history from an empty state at NOW. Deterministic: event ids are `e1`, `e2`... per run. */
-export function runHistory(steps: readonly Step[], policies: ModelPolicies = defaultPolicies): Run {
+/**
+ * Runs a history from an empty state at NOW. Deterministic: event ids are `e1`, `e2`... per run.
+ * `kept`: what the deciding services keep of the state after each fold (`keptForDecisions`), as
+ * they decide on it; the whole state by default.
+ */
+export function runHistory(steps: readonly Step[], policies: ModelPolicies = defaultPolicies, kept: (state: CustomerState) => CustomerState = (state) => state): Run {
   let state = emptyCustomerState(CUSTOMER);
   let partners = new Map<string, PartnerState>();
   let now = NOW;
@@ -71,7 +75,7 @@ export function runHistory(steps: readonly Step[], policies: ModelPolicies = def
         const event = toEvent(m, now);
         if (!event) continue;
         events.push(event);
-        state = evolve(state, event);
+        state = kept(evolve(state, event));
       }
     };
     const consent = () => ({ customer: state, now, policy: policies.consent });
