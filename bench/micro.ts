@@ -20,6 +20,7 @@ import {
   emptyPartnerState,
   evolve,
   evolvePartner,
+  keptForDecisions,
   message,
   Outgoing,
   PartnerState,
@@ -260,6 +261,24 @@ export const micro: Benchmark = {
       rounds,
       warmupMs,
     );
+    log("a command's work on the state as the request-service keeps it vs on the whole state...");
+    // What the request-service does with a customer's state for one command, in process: read it
+    // (JSON.parse of what is stored), decide, fold the event, keep its copy, write it (JSON.stringify).
+    const storedKept = JSON.stringify(keptForDecisions(fixture.state));
+    const storedWhole = JSON.stringify(fixture.state);
+    const commandOn = (stored: string, kept: (state: CustomerState) => CustomerState) => () => {
+      const state = JSON.parse(stored) as CustomerState;
+      const [event] = decideRequestRelationship(fixture.command, { ...fixture.ctx, customer: state });
+      return JSON.stringify(kept(evolve(state, { ...fixture.event, type: event.type, data: event.data } as CustomerEvent)));
+    };
+    const copies = measureTogether(
+      {
+        kept: { fn: commandOn(storedKept, keptForDecisions), iterations: 400 },
+        whole: { fn: commandOn(storedWhole, (state) => state), iterations: 400 },
+      },
+      rounds,
+      warmupMs,
+    );
     const json = { id: '1c', result: rules.json };
     const parse = { id: '2b', result: contracts.parse };
     const rows = [
@@ -268,6 +287,8 @@ export const micro: Benchmark = {
       microRow('1c', `baseline: JSON.parse(JSON.stringify(state)) [${bytes(fixture.stateJsonBytes)}]`, rules.json),
       microRow('2a', 'contracts: decode(RequestRelationship envelope)', contracts.decoded, parse),
       microRow('2b', `baseline: JSON.parse(buffer) [${bytes(buffer.length)}]`, contracts.parse),
+      microRow('3a', `state: a command on the request-service's copy (keptForDecisions) [${bytes(Buffer.byteLength(storedKept))}]`, copies.kept, { id: '3b', result: copies.whole }),
+      microRow('3b', `baseline: the same on the whole state [${bytes(Buffer.byteLength(storedWhole))}]`, copies.whole),
     ];
     const us = (r: MicroResult) => 1e6 / r.opsPerSec;
     const rulesShare = (us(rules.decide) + us(rules.fold)) / (us(rules.decide) + us(rules.fold) + us(rules.json));
@@ -282,6 +303,10 @@ export const micro: Benchmark = {
           `(rules are ${(rulesShare * 100).toFixed(0)}% of decide + evolve + parse/stringify).`,
         `decode() runs at ${ratio(rows[3].ratio!)} the rate of bare JSON.parse: validation (class-transformer + class-validator) adds ` +
           `${duration((us(contracts.decoded) - us(contracts.parse)) / 1000)} per message on top of ${duration(us(contracts.parse) / 1000)} of parsing.`,
+        `3: what the request-service does with a customer's state for one RequestRelationship (parse what is stored, decide, fold, keep its copy, serialise it), for the customer of 1a ` +
+          `(20 requests, ${Object.values(fixture.state.requests).filter((r) => r.status !== 'pending').length} of them no longer pending; 5 relationships): on its kept copy ` +
+          `(${bytes(Buffer.byteLength(storedKept))}) ${duration(us(copies.kept) / 1000)}, on the whole state (${bytes(Buffer.byteLength(storedWhole))}) ${duration(us(copies.whole) / 1000)}: ` +
+          `${ratio(rows[5].ratio!)} the rate. Each request no longer pending costs its reseller and status in the kept copy, its whole view and history in the whole state.`,
       ],
     };
   },
