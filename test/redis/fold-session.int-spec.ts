@@ -30,7 +30,7 @@ describe('folds of a key lane written as one (FoldSession)', () => {
     const seen: string[][] = [];
     await FoldSession.run(async () => {
       for (const [message, item] of [['m-1', 'one'], ['m-0', 'zero again'], ['m-2', 'two']]) {
-        seen.push((await store.update(id, message, add(item), { deferrable: true, skipUnchanged: true })).items);
+        seen.push((await store.update(id, message, add(item), { skipUnchanged: true })).items);
       }
       // Nothing written yet: Redis has what was there before the session.
       expect((await store.get(id))?.items).toEqual(['zero']);
@@ -40,8 +40,8 @@ describe('folds of a key lane written as one (FoldSession)', () => {
     expect(await version(id)).toBe(2);
     expect((await store.load(id, 'm-1')).seen).toBe(true);
     expect((await store.load(id, 'm-2')).seen).toBe(true);
-    // Outside a session, `deferrable` writes at once.
-    await store.update(id, 'm-3', add('three'), { deferrable: true });
+    // Outside a session, a fold writes at once.
+    await store.update(id, 'm-3', add('three'));
     expect(await version(id)).toBe(3);
   });
 
@@ -49,14 +49,15 @@ describe('folds of a key lane written as one (FoldSession)', () => {
     const id = world.id('agg');
     await store.update(id, 'm-0', add('zero'));
     const session = FoldSession.run(async () => {
-      await store.update(id, 'm-1', add('one'), { deferrable: true });
-      // A command of this customer, say, lands meanwhile.
-      await store.update(id, 'c-1', add('command'));
+      await store.update(id, 'm-1', add('one'));
+      // A command of this customer, say, lands meanwhile: read, decided, saved at once.
+      const loaded = await store.load(id, 'c-1');
+      await store.save(id, loaded, add('command')(loaded.state), ['c-1']);
     });
     await expect(session).rejects.toBeInstanceOf(ConcurrentUpdateError);
     expect((await store.get(id))?.items).toEqual(['zero', 'command']);
     expect((await store.load(id, 'm-1')).seen).toBe(false);
-    await store.update(id, 'm-1', add('one'), { deferrable: true });
+    await store.update(id, 'm-1', add('one'));
     expect((await store.get(id))?.items).toEqual(['zero', 'command', 'one']);
   });
 

@@ -1,6 +1,6 @@
 import type { DelegatedAdminSnapshot } from '@mp/contracts';
 import { CustomerEvent } from './customer-events';
-import { CustomerState, RequestStep, RequestView } from './customer-state';
+import { CustomerState, requestStatusOf, RequestStep, RequestView } from './customer-state';
 
 /**
  * Folds one event into a customer's state. Pure and idempotent: events carry the resulting state
@@ -57,7 +57,7 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
     }
     case 'RequestRejected': {
       const d = event.data;
-      if (d.command !== 'RequestRelationship' || state.requests[d.requestId] || state.closed?.[d.requestId]) return state;
+      if (d.command !== 'RequestRelationship' || requestStatusOf(state, d.requestId)) return state;
       const request: RequestView = {
         requestId: d.requestId,
         customerId: d.customerId,
@@ -125,8 +125,9 @@ type RequestIds = { requestId: string; customerId: string; resellerId: string };
  * between them): it is kept, and the request's details join it when they arrive.
  */
 function changeRequest(state: CustomerState, ids: RequestIds, change: RequestStep): CustomerState {
+  const known = requestStatusOf(state, ids.requestId);
+  if (known && known.status !== 'pending') return state;
   const request = state.requests[ids.requestId];
-  if ((request && request.status !== 'pending') || state.closed?.[ids.requestId]) return state;
   return putRequest(state, request ?? placeholderRequest(ids, change), change, request !== undefined);
 }
 

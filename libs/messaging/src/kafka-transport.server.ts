@@ -194,7 +194,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy, C
     return { state: this.state, restarts: this.restarts, ...(this.lastError ? { lastError: this.lastError } : {}) };
   }
 
-  /** What each key lane of a batch runs in: a service whose folds write once per lane sets it (`FoldSessions`). */
+  /** What each key lane of a batch runs in: a service whose folds write once per lane sets it (`LaneFolds`). */
   useLaneScope(scope: LaneScope): void {
     this.laneScope = scope;
   }

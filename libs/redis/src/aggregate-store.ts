@@ -161,11 +161,12 @@ export class AggregateStore<S> {
    *
    * `skipUnchanged`: for folds, which are idempotent, a step that changes nothing writes nothing
    * (a service folding back its own events, a replay). `replay`: folded even if seen, in its place
-   * of a history consumed again. `deferrable`: in a `FoldSession` (a key lane's folds), the write
-   * waits for the session's end, and the aggregate is read only by the first fold of the session.
+   * of a history consumed again. In a `FoldSession` (the key lane of a service that folds per lane),
+   * a fold's write waits for the session's end, and the aggregate is read only by its first fold
+   * there; one that marks commands as seen (`alsoSeen`) writes at once, as `save` always does.
    */
-  update(id: string, messageId: string, step: (state: S) => S, { skipUnchanged = false, alsoSeen = [] as string[], replay = false, deferrable = false } = {}): Promise<S> {
-    const session = deferrable && alsoSeen.length === 0 ? FoldSession.active() : undefined;
+  update(id: string, messageId: string, step: (state: S) => S, { skipUnchanged = false, alsoSeen = [] as string[], replay = false } = {}): Promise<S> {
+    const session = alsoSeen.length === 0 ? FoldSession.active() : undefined;
     if (session) return this.updateLater(session, id, messageId, step, { skipUnchanged, replay });
     return this.exclusive(id, async () => {
       const loaded = await this.load(id, messageId);

@@ -8,7 +8,7 @@ export interface DeferredWrite {
 /**
  * The folds of one key lane (one customer's consecutive events in a batch), run as one: each
  * aggregate they touch is read once, folded in memory event after event, and written once when
- * the lane ends, with the ids of all its events (`AggregateStore.update`, `deferrable`), where each
+ * the lane ends, with the ids of all its events (`AggregateStore.update` in a session), where each
  * event would otherwise read, parse, serialise and write the whole state.
  *
  * A write that fails (another writer came first: a fold of another partition, a command) fails
@@ -28,9 +28,7 @@ export class FoldSession {
   static async run(lane: () => Promise<void>): Promise<void> {
     const session = new FoldSession();
     await FoldSession.current.run(session, lane);
-    const writes = [...session.writes.values()];
-    session.writes.clear();
-    const failed = (await Promise.allSettled(writes.map((write) => write.flush()))).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const failed = (await Promise.allSettled([...session.writes.values()].map((write) => write.flush()))).find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
 

@@ -1,14 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { describeThrown } from '@mp/contracts';
 import { KafkaTransport } from '@mp/messaging';
 import { FoldSession } from '@mp/redis';
 
-/** Whether the service's folds of a key lane are written once, at the lane's end (`StateModule`'s `foldsPerLane`). */
-export const FOLDS_PER_LANE = Symbol('FOLDS_PER_LANE');
-
 /**
- * The scope of each key lane of a service that only folds (the directory): the lane's folds run in
- * a `FoldSession`, so one customer's consecutive events in a batch read its state once and write it
- * once. When that write fails (another writer came first), the lane runs again, event by event,
+ * The scope of each key lane of a service that only folds (the directory, `StateModule`'s
+ * `foldsPerLane`): the lane's folds run in a `FoldSession`, so one customer's consecutive events in
+ * a batch read its state once and write it once. When that write fails (another writer came first), the lane runs again, event by event,
  * on what is in Redis now; its messages count as handled only once their folds are written.
  */
 @Injectable()
@@ -23,7 +21,7 @@ export class LaneFolds {
     try {
       await FoldSession.run(lane);
     } catch (error) {
-      this.log.debug(`a lane's folds could not be written as one (${error instanceof Error ? error.message : String(error)}): folding its events again one by one`);
+      this.log.debug(`a lane's folds could not be written as one (${describeThrown(error)}): folding its events again one by one`);
       await lane();
     }
   }

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@mp/contracts';
 import { CustomerEvent, CustomerState, evolve, evolvePartner, PartnerMessage, partnerIdOf, PartnerState } from '@mp/domain';
 import { KAFKA_SETTINGS, KafkaSettings } from '@mp/messaging';
-import { FOLDS_PER_LANE } from './lane-folds';
 import { CustomerStore, PartnerStore } from './stores';
 
 /**
@@ -17,7 +16,6 @@ export class StateProjector {
     readonly customers: CustomerStore,
     readonly partners: PartnerStore,
     @Inject(KAFKA_SETTINGS) private readonly kafka: KafkaSettings,
-    @Inject(FOLDS_PER_LANE) private readonly perLane: boolean,
   ) {}
 
   /**
@@ -28,7 +26,7 @@ export class StateProjector {
   applyCustomerEvent(envelope: CloudEvent, replay = false): Promise<CustomerState> {
     const event = { id: envelope.id, time: envelope.time, type: envelope.type, data: envelope.data } as CustomerEvent;
     const alsoSeen = envelope.source === this.kafka.service && envelope.causationid ? [envelope.causationid] : [];
-    return this.customers.update(event.data.customerId, envelope.id, (state) => evolve(state, event), { skipUnchanged: true, alsoSeen, replay, deferrable: this.perLane });
+    return this.customers.update(event.data.customerId, envelope.id, (state) => evolve(state, event), { skipUnchanged: true, alsoSeen, replay });
   }
 
   /**
@@ -54,7 +52,7 @@ export class StateProjector {
 
   applyPartnerEvent(envelope: CloudEvent, replay = false): Promise<PartnerState> {
     const message = { type: envelope.type, data: envelope.data } as PartnerMessage;
-    return this.partners.update(partnerIdOf(message), envelope.id, (state) => evolvePartner(state, message), { skipUnchanged: true, replay, deferrable: this.perLane });
+    return this.partners.update(partnerIdOf(message), envelope.id, (state) => evolvePartner(state, message), { skipUnchanged: true, replay });
   }
 
   /** The event is this service's own, and the command it answers is among those the customer's state holds. */

@@ -8,7 +8,7 @@ import { ReferenceDataMessageController } from './reference-data.message.control
 import { StateProjector } from './state-projector';
 import { COMMAND_TOPICS, HELD_WHILE_REBUILDING, StateRebuild } from './state-rebuild';
 import type { TopicName } from '@mp/contracts';
-import { FOLDS_PER_LANE, LaneFolds } from './lane-folds';
+import { LaneFolds } from './lane-folds';
 import { CustomerStore, DueAt, PartnerStore } from './stores';
 
 /** `COMMAND_WAIT_SECONDS`: how long a command waits for what it names before its refusal is final. */
@@ -61,7 +61,6 @@ export class StateModule {
         { provide: PartnerStore, useFactory: (redis: RedisClient) => new PartnerStore(redis, service, seenKept), inject: [REDIS] },
         { provide: WAIT_POLICY, useFactory: waitPolicyOf, inject: [ENVIRONMENT] },
         { provide: HELD_WHILE_REBUILDING, useValue: heldWhileRebuilding },
-        { provide: FOLDS_PER_LANE, useValue: foldsPerLane },
         ...(foldsPerLane ? [LaneFolds] : []),
         StateProjector,
         CustomerCommandHandler,
